@@ -1,0 +1,150 @@
+/**
+ * The transcode service contract (plugin/transcode/ is the only place that drives ffmpeg).
+ * Adapters describe the output they want as a TranscodeProfile (data, no ffmpeg args); the pure
+ * `profiles.ts` turns it into arguments, so args are golden-tested.
+ */
+import type { Readable } from 'node:stream';
+import type { MediaInfo, MediaInput } from '../library/model.js';
+
+export interface VideoOutput {
+  /** ffmpeg encoder name (`mpeg2video`, `flv`, `libx264`) or `copy`. */
+  readonly codec: string;
+  readonly bitrateKbps?: number;
+  readonly maxBitrateKbps?: number;
+  readonly bufferKbits?: number;
+  /** Output frame size; the source is scaled (and padded when `pad` is set) to fit. */
+  readonly width?: number;
+  readonly height?: number;
+  /** Letterbox/pillarbox to exactly width×height instead of keeping the scaled size. */
+  readonly pad?: boolean;
+  readonly fps?: number;
+  /** Keyframe interval in frames. */
+  readonly gop?: number;
+  readonly pixelFormat?: string;
+  /** Output display aspect ratio, e.g. "4:3" or "16:9". */
+  readonly aspect?: string;
+  /** H.264 bitstream filter etc. when copying (e.g. h264_mp4toannexb for TS). */
+  readonly bitstreamFilter?: string;
+}
+
+export interface AudioOutput {
+  /** ffmpeg encoder name (`mp2`, `ac3`, `libmp3lame`, `aac`) or `copy`. */
+  readonly codec: string;
+  readonly bitrateKbps?: number;
+  readonly sampleRate?: number;
+  readonly channels?: number;
+  /** Preferred audio language (ISO 639-2), picks the stream; falls back to the default stream. */
+  readonly language?: string;
+}
+
+export interface TranscodeProfile {
+  /** Profile name, e.g. `tivo-mpeg2-ps`, `wii-flv`; shown in the admin UI and logs. */
+  readonly id: string;
+  /** ffmpeg muxer (`vob`, `mpegts`, `flv`, `mp4`). */
+  readonly format: string;
+  /** `none` drops video. */
+  readonly video: VideoOutput | 'none';
+  readonly audio: AudioOutput | 'none';
+  /** Extra output options appended before the output, for muxer-specific flags. */
+  readonly extraOutputArgs?: readonly string[];
+  /** Read input at native frame rate (live-style pacing). */
+  readonly realtime?: boolean;
+}
+
+export interface TranscodeRequest {
+  readonly input: MediaInput;
+  readonly profile: TranscodeProfile;
+  /** Input-side seek in seconds; output timestamps are offset so they stay absolute when `keepTimestamps`. */
+  readonly startSeconds?: number;
+  readonly keepTimestamps?: boolean;
+  readonly durationSeconds?: number;
+  /** Fires when the caller no longer wants the output (client went away, shutdown). */
+  readonly signal?: AbortSignal;
+  /**
+   * Spool the output to disk under this key so any byte range already produced can be re-read
+   * while the transcode continues and after the caller went away (TiVo resume). Opening a
+   * request with a key that has a live or complete spool reuses it instead of starting ffmpeg.
+   */
+  readonly spoolKey?: string;
+  /** Shown in the admin UI and logs. */
+  readonly label?: { readonly adapter: string; readonly device?: string; readonly item?: string; readonly title?: string };
+}
+
+export interface TranscodeProgress {
+  /** Output media time reached, seconds (relative to the start offset). */
+  readonly outSeconds: number;
+  readonly bytes: number;
+  /** Encoding speed as a multiple of realtime (ffmpeg's `speed=`). */
+  readonly speed: number;
+  readonly fps: number;
+}
+
+export type TranscodeExit = 'completed' | 'stopped' | 'failed';
+
+export interface TranscodeResult {
+  readonly exit: TranscodeExit;
+  readonly exitCode: number | null;
+  readonly bytes: number;
+  /** Last stderr lines of ffmpeg (for errors). */
+  readonly stderrTail: string;
+}
+
+/** Reads bytes of a spooled transcode by offset, waiting for bytes not produced yet. */
+export interface SpoolReader {
+  readonly key: string;
+  /** Bytes produced so far. */
+  bytesWritten(): number;
+  /** The final length once the transcode has completed, else undefined. */
+  finalLength(): number | undefined;
+  /** True when ffmpeg ended (completed, stopped or failed) and no more bytes will come. */
+  isFinished(): boolean;
+  /**
+   * Streams bytes from `start` to `end` inclusive (or to the end of the output), waiting for
+   * bytes not yet produced; ends early when the transcode ends before `end`.
+   */
+  read(start: number, end?: number, signal?: AbortSignal): Readable;
+}
+
+export interface TranscodeSession {
+  readonly id: string;
+  readonly profile: TranscodeProfile;
+  readonly startedAt: string;
+  /**
+   * The output from byte 0. Without a spool this is ffmpeg's stdout (read it or it stalls);
+   * with a spool it is a spool reader from 0.
+   */
+  readonly output: Readable;
+  readonly spool?: SpoolReader;
+  progress(): TranscodeProgress;
+  /** Resolves when ffmpeg exits; never rejects. */
+  readonly done: Promise<TranscodeResult>;
+  /** Graceful stop: `q` on stdin, then SIGKILL after a grace period. */
+  stop(): Promise<TranscodeResult>;
+}
+
+export interface ActiveTranscode {
+  readonly id: string;
+  readonly profile: string;
+  readonly label: TranscodeRequest['label'];
+  readonly startedAt: string;
+  readonly progress: TranscodeProgress;
+  readonly durationSeconds?: number;
+  readonly spooled: boolean;
+}
+
+export interface TranscodeService {
+  /** Starts (or, with a live spool key, joins) a transcode. Throws ERR_TRANSCODE_BUSY at the limit. */
+  open(request: TranscodeRequest): TranscodeSession;
+  /** A spool that is still on disk (live or complete), for resuming a transfer. */
+  findSpool(key: string): SpoolReader | undefined;
+  /** Probes a media input with ffprobe. */
+  probe(input: MediaInput, signal?: AbortSignal): Promise<MediaInfo>;
+  /** Sessions running now (admin UI). */
+  active(): readonly ActiveTranscode[];
+  /** Stops one session by id (admin UI stop button); false if unknown. */
+  stopSession(id: string): Promise<boolean>;
+  /** Stops everything (shutdown). */
+  stopAll(): Promise<void>;
+  /** ffmpeg encoders/muxers available, for descriptor `requires` checks at boot. */
+  capabilities(): Promise<{ readonly encoders: ReadonlySet<string>; readonly muxers: ReadonlySet<string> }>;
+}
