@@ -1,0 +1,34 @@
+/**
+ * Jellyfin-path → local-path prefix mapping, so the sidecar reads media files directly when it
+ * shares storage with Jellyfin (containers often mount the same files under other paths).
+ */
+export interface PathMapping {
+  readonly from: string;
+  readonly to: string;
+}
+
+function trimSep(p: string): string {
+  return p.replace(/[/\\]+$/, '');
+}
+
+/**
+ * Maps `path` with the longest matching `from` prefix; undefined when none applies. A prefix
+ * matches only at a path-segment boundary (`/media` does not match `/media2/x`). Windows-style
+ * Jellyfin paths (`D:\Media\x.mkv`) get forward slashes after the prefix.
+ */
+export function mapPath(path: string, mappings: readonly PathMapping[]): string | undefined {
+  const sorted = [...mappings].sort((a, b) => trimSep(b.from).length - trimSep(a.from).length);
+  for (const m of sorted) {
+    const from = trimSep(m.from);
+    if (from === '' && m.from === '') continue;
+    const windows = /^[A-Za-z]:|\\/.test(from);
+    const matches = windows ? path.toLowerCase().startsWith(from.toLowerCase()) : path.startsWith(from);
+    if (!matches) continue;
+    const rest = path.slice(from.length);
+    if (rest !== '' && !/^[/\\]/.test(rest)) continue;
+    const tail = rest.replace(/\\/g, '/').replace(/^\/+/, '');
+    const to = trimSep(m.to);
+    return tail === '' ? (to === '' ? '/' : to) : `${to}/${tail}`;
+  }
+  return undefined;
+}
