@@ -14,3 +14,5 @@ export type { Logger, LogFields } from './log/logger.js';
 export { SidecarError, isSidecarError, toSidecarError, errorMessage } from './util/errors.js';
 export type { ErrorKind } from './util/errors.js';
 export { systemClock } from './util/clock.js';
+export { decideRange, formatContentRange, ifRangeMatches, parseRangeHeader, serveRangeEntity } from './http/range.js';
+export type { ByteSpan, RangeDecision, RangeEntity, RangeRequest, RangeServeOptions } from './http/range.js';

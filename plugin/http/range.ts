@@ -75,8 +75,8 @@ export function parseRangeHeader(header: string | undefined, length: number): Ra
     }
     if (!DIGITS.test(first) || (last !== '' && !DIGITS.test(last))) return { kind: 'none' };
     const start = Number(first);
+    if (last !== '' && Number(last) < start) return { kind: 'none' };
     const end = last === '' ? length - 1 : Number(last);
-    if (end < start) return { kind: 'none' };
     sawValid = true;
     if (start >= length) continue;
     spans.push({ start, end: Math.min(end, length - 1) });

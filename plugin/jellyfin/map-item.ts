@@ -83,15 +83,15 @@ function base(dto: BaseItemDto, isRoot: boolean): {
   image?: { tag: string };
 } {
   const title = dto.Name ?? '';
-  const tag = dto.ImageTags?.['Primary'];
-  return defined({
+  const tag = dto.ImageTags?.['Primary'] ?? undefined;
+  return defined<ReturnType<typeof base>>({
     id: dto.Id ?? '',
     parentId: isRoot ? undefined : (dto.ParentId ?? undefined),
     title,
     sortTitle: dto.SortName ?? title,
     dateCreated: isoDate(dto.DateCreated) ?? isoDate(dto.PremiereDate) ?? EPOCH,
     image: tag === undefined ? undefined : { tag },
-  });
+  } as ReturnType<typeof base>);
 }
 
 function mapFolder(dto: BaseItemDto, folderType: FolderType, isRoot: boolean): Folder {

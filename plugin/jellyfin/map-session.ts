@@ -31,7 +31,8 @@ export function mapSession(dto: SessionInfoDto, anchor: ArrivalAnchor): Playback
     deviceName: dto.DeviceName ?? '',
     lastActivity: isoDate(dto.LastActivityDate) ?? new Date(anchor.receivedAt).toISOString(),
   };
-  if (dto.UserId) out.userId = dto.UserId;
+  // User-less (API key) sessions carry the empty GUID.
+  if (dto.UserId && !/^[0-]+$/.test(dto.UserId)) out.userId = dto.UserId;
   if (dto.UserName) out.userName = dto.UserName;
   if (dto.RemoteEndPoint) out.remoteAddress = dto.RemoteEndPoint;
   const nowPlaying = dto.NowPlayingItem ? mapItem(dto.NowPlayingItem, true) : undefined;

@@ -57,6 +57,29 @@ export interface LibraryFacade {
   notifyMediaUpdated(paths: readonly string[], updateType?: 'Created' | 'Modified' | 'Deleted'): Promise<void>;
   /** Full rescan (local folder) or library refresh (Jellyfin). */
   rescan(): Promise<void>;
+  /**
+   * Optional (Jellyfin only): a progressive transcode done by the source itself ("transcode in
+   * Jellyfin"). The result is a URL that is not seekable: no byte ranges, a seek is a new call
+   * with another `startSeconds`, and the CPU cost lands on the Jellyfin host
+   * (plugin/jellyfin/README.md).
+   */
+  getServerTranscodeInput?(userId: string | undefined, id: string, request: ServerTranscodeRequest): Promise<MediaInput>;
+}
+
+/** What to ask the source's own transcoder for (container and ffmpeg encoder names). */
+export interface ServerTranscodeRequest {
+  /** ts, mpeg, mp4, mkv, flv, … */
+  readonly container: string;
+  /** ffmpeg encoder name Jellyfin passes through (mpeg2video, h264, flv, …). */
+  readonly videoCodec: string;
+  /** aac, ac3, mp2, mp3, … */
+  readonly audioCodec: string;
+  readonly videoBitrateKbps?: number;
+  readonly audioBitrateKbps?: number;
+  readonly maxWidth?: number;
+  readonly maxHeight?: number;
+  /** Start offset in seconds (sent as startTimeTicks). */
+  readonly startSeconds?: number;
 }
 
 export interface LiveTvFacade {

@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { MediaInfo, MediaInput } from '../library/model.js';
+import type { SidecarError } from '../util/errors.js';
 
 export interface VideoOutput {
   /** ffmpeg encoder name (`mpeg2video`, `flv`, `libx264`) or `copy`. */
@@ -66,6 +67,11 @@ export interface TranscodeRequest {
    * request with a key that has a live or complete spool reuses it instead of starting ffmpeg.
    */
   readonly spoolKey?: string;
+  /**
+   * Probed streams of the input, when the caller has them (MediaItem.media): used to pick the
+   * audio stream by `language` without probing again. Without it a language choice costs a probe.
+   */
+  readonly media?: MediaInfo;
   /** Shown in the admin UI and logs. */
   readonly label?: { readonly adapter: string; readonly device?: string; readonly item?: string; readonly title?: string };
 }
@@ -87,6 +93,12 @@ export interface TranscodeResult {
   readonly bytes: number;
   /** Last stderr lines of ffmpeg (for errors). */
   readonly stderrTail: string;
+  /**
+   * Why it failed (`exit === 'failed'`): ERR_TRANSCODE_EXITED (stderr tail in `detail`),
+   * ERR_TRANSCODE_START or ERR_TRANSCODE_SPOOL. Already logged by the service; map its `kind`,
+   * don't log it again.
+   */
+  readonly error?: SidecarError;
 }
 
 /** Reads bytes of a spooled transcode by offset, waiting for bytes not produced yet. */

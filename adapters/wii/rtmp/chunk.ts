@@ -147,13 +147,14 @@ export class ChunkReader {
       pos += 4;
     }
     const startsMessage = state.partial === undefined;
+    // Checked as soon as the header is here, so an oversized length is never waited for.
+    if (startsMessage && length > this.limits.maxMessageLength) throw protocolError(`message of ${length} bytes exceeds ${this.limits.maxMessageLength}`);
     const remaining = startsMessage ? length : state.length - state.received;
     const take = Math.min(this.chunkSize, remaining);
     if (b.length < pos + take) return 0;
 
     // The whole chunk is here: commit header state.
     if (startsMessage) {
-      if (length > this.limits.maxMessageLength) throw protocolError(`message of ${length} bytes exceeds ${this.limits.maxMessageLength}`);
       const value = extended ? extendedValue : tsField;
       if (fmt === 0) {
         state.timestamp = value;

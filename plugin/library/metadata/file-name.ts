@@ -50,9 +50,9 @@ function stripReleaseTags(words: readonly string[]): string {
 
 const EPISODE_PATTERNS: readonly RegExp[] = [
   // S02E05, s2e5, S02E05E06, S02E05-E06
-  /^(.*?)[\s._\-[(]*\bS(\d{1,3})[\s._-]*E(\d{1,4})(?:[-E]+\d{1,4})*\b[\s._\-\])]*(.*)$/i,
+  /^(.*?)[\s._\-[(]*(?<![A-Za-z0-9])S(\d{1,3})[\s._-]*E(\d{1,4})(?:[-E]+\d{1,4})*(?![0-9A-Za-z])[\s._\-\])]*(.*)$/i,
   // 2x05
-  /^(.*?)[\s._\-[(]*\b(\d{1,2})x(\d{1,3})\b[\s._\-\])]*(.*)$/i,
+  /^(.*?)[\s._\-[(]*(?<![A-Za-z0-9])(\d{1,2})x(\d{1,3})(?![0-9A-Za-z])[\s._\-\])]*(.*)$/i,
 ];
 
 /** Metadata a video file's name carries. */

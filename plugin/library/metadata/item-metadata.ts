@@ -38,13 +38,13 @@ export function mergeMetadata(...sources: readonly (ItemMetadata | undefined)[])
       if (value === undefined) continue;
       if (Array.isArray(value) && value.length === 0) continue;
       if (key === 'providerIds') {
-        out[key] = { ...(out[key] as Record<string, string> | undefined), ...(value as Record<string, string>) };
+        out[key] = { ...(out[key] as Record<string, string> | undefined), ...value };
       } else {
         out[key] = value;
       }
     }
   }
-  return out as ItemMetadata;
+  return out;
 }
 
 /**

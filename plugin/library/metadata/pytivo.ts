@@ -77,7 +77,8 @@ const MPAA_RATINGS: Readonly<Record<string, string>> = { '1': 'G', '2': 'PG', '3
 
 function rating(text: string | undefined, table: Readonly<Record<string, string>>, tv: boolean): string | undefined {
   if (text === undefined) return undefined;
-  const code = /^[xX]?(\d)$/.exec(text.trim());
+  // Codes: tvRating `x1`…`x7`; mpaaRating `G1`, `P2`, `P3`, `R4`, `X5`, `N6`, `N8`; or a bare digit.
+  const code = (tv ? /^[xX]?(\d)$/ : /^[GPRXNgprxn]?(\d)$/).exec(text.trim());
   if (code?.[1]) return table[code[1]];
   const name = text.trim().toUpperCase().replace(/_/g, '-');
   if (tv && /^(?:Y7|Y|G|PG|14|MA)$/.test(name)) return `TV-${name}`;

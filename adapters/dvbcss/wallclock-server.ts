@@ -1,0 +1,95 @@
+/**
+ * CSS-WC over UDP. t2 is read first thing in the datagram handler, t3 just before the send (or,
+ * in follow-up mode, again after the send completes for the type-3 follow-up). Anything but a
+ * 32-byte version-0 type-0 request is dropped without a reply, as are requests from addresses
+ * the device registry does not allow: a bad datagram costs one length check and never throws.
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import type { Clock, Logger } from '../../plugin/index.js';
+import { buildWcFollowUp, buildWcResponse, isWcRequest, WC_TYPE } from './wallclock-codec.js';
+import type { WallClockParameters } from './wallclock-responder.js';
+
+export interface WallClockUdpOptions {
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly host: string;
+  readonly port: number;
+  readonly parameters: WallClockParameters;
+  /** Whether requests from this address are answered (device registry, cached). */
+  readonly allow: (address: string) => boolean;
+}
+
+export interface WallClockUdpCounters {
+  requests: number;
+  ignored: number;
+  refused: number;
+  sendErrors: number;
+}
+
+export class WallClockUdpServer {
+  readonly counters: WallClockUdpCounters = { requests: 0, ignored: 0, refused: 0, sendErrors: 0 };
+  private socket: Socket | undefined;
+
+  constructor(private readonly options: WallClockUdpOptions) {}
+
+  /** Binds the socket; resolves with the bound port. */
+  async start(): Promise<number> {
+    const { host, port } = this.options;
+    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4' });
+    this.socket = socket;
+    socket.on('message', (msg, rinfo) => this.onMessage(socket, msg, rinfo));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    socket.on('error', (err) => this.options.log.warn('wall clock socket error', { code: 'ERR_DVBCSS_WC_SOCKET', error: err.message }));
+    return socket.address().port;
+  }
+
+  port(): number {
+    return this.socket?.address().port ?? 0;
+  }
+
+  async stop(): Promise<void> {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket === undefined) return;
+    await new Promise<void>((resolve) => {
+      try {
+        socket.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+  }
+
+  private onMessage(socket: Socket, msg: Buffer, rinfo: RemoteInfo): void {
+    const t2 = this.options.clock.monotonicNs();
+    if (!isWcRequest(msg)) {
+      this.counters.ignored++;
+      return;
+    }
+    if (!this.options.allow(rinfo.address)) {
+      this.counters.refused++;
+      return;
+    }
+    this.counters.requests++;
+    const { precisionLog2, maxFreqError, followUp } = this.options.parameters;
+    const clock = this.options.clock;
+    const response = buildWcResponse(msg, followUp ? WC_TYPE.responseWithFollowUp : WC_TYPE.response, precisionLog2, maxFreqError, t2, clock.monotonicNs());
+    socket.send(response, rinfo.port, rinfo.address, (err) => {
+      if (err) {
+        this.counters.sendErrors++;
+        return;
+      }
+      if (followUp && this.socket === socket) {
+        socket.send(buildWcFollowUp(response, clock.monotonicNs()), rinfo.port, rinfo.address, (e) => {
+          if (e) this.counters.sendErrors++;
+        });
+      }
+    });
+  }
+}

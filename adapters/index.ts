@@ -1,0 +1,16 @@
+/**
+ * The ordered adapter list (imported by plugin/main.ts and the packaging tool only). Start order
+ * is this order; shutdown is the reverse.
+ */
+import type { AnyAdapterDescriptor } from '../plugin/app.js';
+
+export const adapterDescriptors: readonly AnyAdapterDescriptor[] = [];
+
+/** npm packages each adapter may import besides the core entry (manifest.json, architecture test). */
+export const adapterPackages: Readonly<Record<string, readonly string[]>> = {
+  tivo: ['fast-xml-parser', 'multicast-dns', 'zod'],
+  wii: ['zod'],
+  dvbcss: ['ws', 'zod'],
+  rsstv: ['fast-xml-parser', 'zod'],
+  camera: ['zod'],
+};

@@ -1,0 +1,117 @@
+/**
+ * Builds the Jellyfin plugin-repository manifest (protocols/jellyfin.md §6.1): a JSON array with
+ * one package whose versions point at the catalog zip with its MD5. The package also carries
+ * `adapters[]` (Jellyfin ignores unknown keys) so the sidecar and tests read the adapter list from
+ * the same file. Pure: no I/O.
+ */
+
+/** The catalog identity of Jellybridge; never change it (Jellyfin keys installs by it). */
+export const PLUGIN_GUID = '80cd33d7-3477-40fc-bbdc-03807fafbc32';
+export const PLUGIN_NAME = 'Jellybridge';
+/** Lowest Jellyfin ABI the companion plugin is built for. */
+export const TARGET_ABI = '10.11.0.0';
+
+export interface AdapterSummary {
+  readonly id: string;
+  readonly displayName: string;
+  readonly protocols: readonly string[];
+  readonly defaultPorts: Readonly<Record<string, number>>;
+  readonly requires: { readonly encoders: readonly string[]; readonly muxers: readonly string[] };
+  /** npm packages the adapter may import (checked by tests/unit/architecture.test.ts). */
+  readonly packages: readonly string[];
+}
+
+export interface ManifestInput {
+  readonly version: string;
+  readonly description: string;
+  readonly changelog: string;
+  readonly sourceUrl: string;
+  readonly checksum: string;
+  readonly timestamp: string;
+  readonly adapters: readonly AdapterSummary[];
+}
+
+export interface ManifestVersion {
+  readonly version: string;
+  readonly changelog: string;
+  readonly targetAbi: string;
+  readonly sourceUrl: string;
+  readonly checksum: string;
+  readonly timestamp: string;
+}
+
+export interface ManifestPackage {
+  readonly guid: string;
+  readonly name: string;
+  readonly description: string;
+  readonly overview: string;
+  readonly owner: string;
+  readonly category: string;
+  readonly versions: readonly ManifestVersion[];
+  readonly adapters: readonly AdapterSummary[];
+}
+
+/** npm "0.1.0" → Jellyfin "0.1.0.0". */
+export function toCatalogVersion(semver: string): string {
+  const core = /^(\d+)\.(\d+)\.(\d+)/.exec(semver);
+  if (!core) throw new Error(`not a semantic version: ${semver}`);
+  return `${core[1]}.${core[2]}.${core[3]}.0`;
+}
+
+/**
+ * The changelog text for `version`: its own section when released, else "Unreleased".
+ * Markdown headings and bullets are kept as plain lines.
+ */
+export function changelogFor(changelog: string, version: string): string {
+  const sections = changelog.split(/^## /m).slice(1);
+  const pick = sections.find((s) => s.startsWith(`[${version}]`)) ?? sections.find((s) => s.startsWith('[Unreleased]'));
+  if (!pick) return '';
+  return pick
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trimEnd())
+    .filter((line) => line.length > 0)
+    .join('\n');
+}
+
+export function buildManifest(input: ManifestInput): readonly ManifestPackage[] {
+  return [
+    {
+      guid: PLUGIN_GUID,
+      name: PLUGIN_NAME,
+      description: input.description,
+      overview: 'Bridge your Jellyfin library to TiVo DVRs, the Wii, RSSTV feeds, RTSP cameras and DVB-CSS companion screens.',
+      owner: 'jellybridge',
+      category: 'General',
+      versions: [
+        {
+          version: toCatalogVersion(input.version),
+          changelog: input.changelog,
+          targetAbi: TARGET_ABI,
+          sourceUrl: input.sourceUrl,
+          checksum: input.checksum,
+          timestamp: input.timestamp,
+        },
+      ],
+      adapters: input.adapters,
+    },
+  ];
+}
+
+/** Jellyfin's `meta.json` inside the zip (PluginManifest.cs). */
+export function buildPluginMeta(input: ManifestInput): Readonly<Record<string, unknown>> {
+  return {
+    category: 'General',
+    changelog: input.changelog,
+    description: input.description,
+    guid: PLUGIN_GUID,
+    name: PLUGIN_NAME,
+    overview: 'Companion for the Jellybridge sidecar.',
+    owner: 'jellybridge',
+    targetAbi: TARGET_ABI,
+    timestamp: input.timestamp,
+    version: toCatalogVersion(input.version),
+    status: 'Active',
+    autoUpdate: false,
+  };
+}

@@ -1,0 +1,185 @@
+import { strict as assert } from 'node:assert';
+import { createSocket, type Socket } from 'node:dgram';
+import clocks from 'dvbcss-clocks';
+import protocols from 'dvbcss-protocols';
+import { WebSocket } from 'ws';
+import { decodeWcPacket, encodeWcPacket, timevalueToNs, WC_TYPE } from '../../../adapters/dvbcss/wallclock-codec.js';
+import { HrtimeClock } from '../../support/dvbcss/hr-clock.js';
+import { startDvbcss, type StartedDvbcss } from '../../support/dvbcss/start-dvbcss.js';
+import { close, delay, eventually } from '../../support/dvbcss/ws-helpers.js';
+
+function request(seconds: number, nanoseconds: number): Buffer {
+  const zero = { seconds: 0, nanoseconds: 0 };
+  return encodeWcPacket({ version: 0, type: WC_TYPE.request, precisionLog2: 0, maxFreqError: 0, originate: { seconds, nanoseconds }, receive: zero, transmit: zero });
+}
+
+async function udpClient(): Promise<{ socket: Socket; received: Buffer[] }> {
+  const socket = createSocket('udp4');
+  const received: Buffer[] = [];
+  socket.on('message', (m) => received.push(m));
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+  return { socket, received };
+}
+
+describe('dvbcss CSS-WC servers', function () {
+  this.timeout(30000);
+  let css: StartedDvbcss;
+  const sockets: Socket[] = [];
+  const wss: WebSocket[] = [];
+
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.close();
+    await Promise.all(wss.splice(0).map(close));
+    await css.stop();
+  });
+
+  describe('over UDP', () => {
+    beforeEach(async () => {
+      css = await startDvbcss({ config: { wcPrecisionLog2: -20, wcMaxFreqErrorPpm: 500 } });
+    });
+
+    it('answers a request with exactly one 32-byte type-1 reply to the source port', async () => {
+      const c = await udpClient();
+      sockets.push(c.socket);
+      const before = process.hrtime.bigint();
+      c.socket.send(request(1, 500_000_000), css.wcPort, '127.0.0.1');
+      await eventually(() => c.received.length === 1, 3000, 'reply');
+      await delay(50);
+      assert.equal(c.received.length, 1);
+      const reply = c.received[0]!;
+      assert.equal(reply.length, 32);
+      const p = decodeWcPacket(reply)!;
+      assert.equal(p.version, 0);
+      assert.equal(p.type, WC_TYPE.response);
+      assert.equal(p.precisionLog2, -20);
+      assert.equal(p.maxFreqError, 128000);
+      assert.equal(reply[3], 0);
+      assert.deepEqual(p.originate, { seconds: 1, nanoseconds: 500_000_000 });
+      const t2 = timevalueToNs(p.receive);
+      const t3 = timevalueToNs(p.transmit);
+      assert.ok(t2 <= t3);
+      // The wall clock is this host's CLOCK_MONOTONIC: t2 lies between our send and now.
+      assert.ok(t2 >= before && t3 <= process.hrtime.bigint());
+    });
+
+    it('echoes the originate field verbatim, nanoseconds ≥ 1e9 included', async () => {
+      const c = await udpClient();
+      sockets.push(c.socket);
+      const req = request(0xaabbccdd, 0xeeff1122);
+      c.socket.send(req, css.wcPort, '127.0.0.1');
+      await eventually(() => c.received.length === 1, 3000, 'reply');
+      assert.equal(c.received[0]!.subarray(8, 16).toString('hex'), 'aabbccddeeff1122');
+    });
+
+    it('ignores garbage of every shape and keeps answering', async () => {
+      const c = await udpClient();
+      sockets.push(c.socket);
+      const version1 = request(1, 1);
+      version1[0] = 1;
+      const response = request(1, 1);
+      response[1] = 1;
+      const followUp = request(1, 1);
+      followUp[1] = 3;
+      const garbage = [Buffer.alloc(0), Buffer.alloc(1), Buffer.alloc(16, 0xff), Buffer.alloc(31), Buffer.alloc(33), Buffer.alloc(1400, 7), version1, response, followUp];
+      for (const g of garbage) c.socket.send(g, css.wcPort, '127.0.0.1');
+      c.socket.send(request(9, 9), css.wcPort, '127.0.0.1');
+      await eventually(() => c.received.length >= 1, 3000, 'reply after garbage');
+      await delay(50);
+      assert.equal(c.received.length, 1);
+      assert.deepEqual(decodeWcPacket(c.received[0]!)?.originate, { seconds: 9, nanoseconds: 9 });
+      assert.equal(css.adapter.health().counters['wcIgnored'], garbage.length);
+    });
+
+    it('stays silent to addresses the device registry does not allow', async () => {
+      css.devices.decide = () => ({ status: 'refused', reason: 'not on the list' });
+      const c = await udpClient();
+      sockets.push(c.socket);
+      c.socket.send(request(1, 1), css.wcPort, '127.0.0.1');
+      await delay(200);
+      assert.equal(c.received.length, 0);
+      assert.equal(css.adapter.health().counters['wcRefused'], 1);
+      // A registry change (approval) takes effect at once.
+      css.devices.decide = (identity, settings) => ({ status: 'allowed', device: { id: 'p', name: 'P', ip: identity.ip, settings } });
+      css.devices.changed();
+      c.socket.send(request(1, 2), css.wcPort, '127.0.0.1');
+      await eventually(() => c.received.length === 1, 3000, 'reply after approval');
+    });
+
+    it("gives BBC's UDP client a wall clock within its dispersion of this host's monotonic clock", async () => {
+      const socket = createSocket('udp4');
+      sockets.push(socket);
+      await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+      const root = new HrtimeClock();
+      const wallClock = new clocks.CorrelatedClock(root, { tickRate: 1e9 });
+      const client = protocols.WallClock.createBinaryUdpClient(socket, wallClock, { dest: { address: '127.0.0.1', port: css.wcPort }, requestInterval: 50 });
+      await eventually(() => wallClock.isAvailable(), 3000, 'wall clock available');
+      await delay(600);
+      const estimate = wallClock.now();
+      const truth = Number(process.hrtime.bigint());
+      const dispersion = wallClock.dispersionAtTime(estimate);
+      client.stop();
+      assert.ok(dispersion < 0.001, `dispersion ${dispersion * 1e3} ms should be below 1 ms on loopback`);
+      assert.ok(Math.abs(estimate - truth) <= dispersion * 1e9 + 50_000, `estimate off by ${(estimate - truth) / 1e3} µs`);
+    });
+  });
+
+  describe('over UDP in follow-up mode', () => {
+    beforeEach(async () => {
+      css = await startDvbcss({ config: { wcFollowUp: true } });
+    });
+
+    it('sends type 2, then a type-3 follow-up with the same t2 and a later t3', async () => {
+      const c = await udpClient();
+      sockets.push(c.socket);
+      c.socket.send(request(3, 4), css.wcPort, '127.0.0.1');
+      await eventually(() => c.received.length === 2, 3000, 'response and follow-up');
+      const [a, b] = c.received.map((m) => decodeWcPacket(m)!);
+      assert.equal(a!.type, WC_TYPE.responseWithFollowUp);
+      assert.equal(b!.type, WC_TYPE.followUp);
+      assert.deepEqual(a!.receive, b!.receive);
+      assert.deepEqual(b!.originate, { seconds: 3, nanoseconds: 4 });
+      assert.ok(timevalueToNs(b!.transmit) >= timevalueToNs(a!.transmit));
+    });
+  });
+
+  describe('over WebSocket', () => {
+    beforeEach(async () => {
+      css = await startDvbcss();
+    });
+
+    for (const kind of ['binary', 'JSON'] as const) {
+      it(`syncs BBC's ${kind} WebSocket client within its dispersion`, async () => {
+        const ws = new WebSocket(css.url('/wc'));
+        wss.push(ws);
+        const wallClock = new clocks.CorrelatedClock(new HrtimeClock(), { tickRate: 1e9 });
+        const options = { requestInterval: 50 };
+        const client =
+          kind === 'binary' ? protocols.WallClock.createBinaryWebSocketClient(ws, wallClock, options) : protocols.WallClock.createJsonWebSocketClient(ws, wallClock, options);
+        await eventually(() => wallClock.isAvailable(), 3000, 'wall clock available');
+        await delay(400);
+        const estimate = wallClock.now();
+        const truth = Number(process.hrtime.bigint());
+        const dispersion = wallClock.dispersionAtTime(estimate);
+        client.stop();
+        assert.ok(dispersion < 0.005, `dispersion ${dispersion * 1e3} ms`);
+        assert.ok(Math.abs(estimate - truth) <= dispersion * 1e9 + 50_000, `estimate off by ${(estimate - truth) / 1e3} µs`);
+      });
+    }
+
+    it('ignores malformed requests on the socket and keeps answering', async () => {
+      const ws = new WebSocket(css.url('/wc'));
+      wss.push(ws);
+      const replies: Buffer[] = [];
+      ws.on('message', (d: Buffer) => replies.push(d));
+      await new Promise((r) => ws.once('open', r));
+      ws.send(Buffer.alloc(16));
+      ws.send('{"v":0,"t":1,"otvs":1,"otvn":1}');
+      ws.send('garbage');
+      ws.send(request(5, 6));
+      await eventually(() => replies.length === 1, 3000, 'reply');
+      await delay(50);
+      assert.equal(replies.length, 1);
+      assert.equal(decodeWcPacket(replies[0]!)?.originate.seconds, 5);
+    });
+  });
+});

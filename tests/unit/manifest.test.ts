@@ -1,0 +1,72 @@
+/**
+ * manifest.json is the Jellyfin repository manifest and the adapter list: it must be current
+ * (regenerate with `npm run package-plugin`), well-formed for Jellyfin, and agree with
+ * package.json, CHANGELOG.md and adapters/index.ts.
+ */
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { adapterDescriptors } from '../../adapters/index.js';
+import { PLUGIN_GUID, type ManifestPackage } from '../../plugin/catalog/manifest.js';
+import { packagePlugin } from '../../tools/package-plugin.js';
+import { repoRoot } from '../support/paths.js';
+
+const root = repoRoot();
+const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as ManifestPackage[];
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+
+/** Reads the entries of a stored (or deflated) zip: enough to check what we build. */
+function readZip(zip: Buffer): Map<string, Buffer> {
+  const entries = new Map<string, Buffer>();
+  let offset = 0;
+  while (zip.readUInt32LE(offset) === 0x04034b50) {
+    const method = zip.readUInt16LE(offset + 8);
+    const size = zip.readUInt32LE(offset + 18);
+    const nameLength = zip.readUInt16LE(offset + 26);
+    const extraLength = zip.readUInt16LE(offset + 28);
+    const name = zip.subarray(offset + 30, offset + 30 + nameLength).toString('utf8');
+    const start = offset + 30 + nameLength + extraLength;
+    const data = zip.subarray(start, start + size);
+    entries.set(name, method === 8 ? inflateRawSync(data) : data);
+    offset = start + size;
+  }
+  return entries;
+}
+
+describe('manifest.json', () => {
+  it('is current (run `npm run package-plugin` after changing the version, changelog or adapters)', () => {
+    assert.deepEqual(manifest, packagePlugin(root).manifest);
+  });
+
+  it('is a Jellyfin repository manifest with one package and its version', () => {
+    assert.ok(Array.isArray(manifest));
+    assert.equal(manifest.length, 1);
+    const entry = manifest[0]!;
+    assert.equal(entry.guid, PLUGIN_GUID);
+    for (const key of ['name', 'description', 'overview', 'owner', 'category'] as const) assert.equal(typeof entry[key], 'string', key);
+    const version = entry.versions[0]!;
+    assert.equal(version.version, `${pkg.version}.0`);
+    assert.match(version.sourceUrl, /^https?:\/\/\S+\.zip$/);
+    assert.match(version.checksum, /^[0-9a-f]{32}$/);
+    assert.match(version.targetAbi, /^\d+\.\d+\.\d+\.\d+$/);
+    assert.ok(!Number.isNaN(Date.parse(version.timestamp)));
+    assert.ok(version.changelog.length > 0, 'changelog taken from CHANGELOG.md');
+  });
+
+  it('carries the MD5 of the catalog zip, whose meta.json matches', () => {
+    const { zip, manifest: built } = packagePlugin(root);
+    assert.equal(createHash('md5').update(zip).digest('hex'), built[0]!.versions[0]!.checksum);
+    const meta = JSON.parse(readZip(zip).get('meta.json')!.toString('utf8')) as Record<string, unknown>;
+    assert.equal(meta['guid'], PLUGIN_GUID);
+    assert.equal(meta['version'], built[0]!.versions[0]!.version);
+  });
+
+  it('lists exactly the adapters of adapters/index.ts', () => {
+    assert.deepEqual(
+      manifest[0]!.adapters.map((a) => a.id),
+      adapterDescriptors.map((d) => d.id),
+    );
+  });
+});

@@ -1,0 +1,10 @@
+/** Loads the golden Jellyfin DTO fixtures (tests/fixtures/jellyfin/dto/). */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'jellyfin', 'dto');
+
+export function dtoFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8')) as T;
+}

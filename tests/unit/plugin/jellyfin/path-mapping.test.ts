@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { mapPath } from '../../../../plugin/jellyfin/path-mapping.js';
+
+describe('mapPath', () => {
+  const mappings = [
+    { from: '/media', to: '/mnt/nas' },
+    { from: '/media/tv', to: '/srv/tv/' },
+    { from: 'D:\\Media', to: '/mnt/d' },
+  ];
+  it('uses the longest matching prefix', () => {
+    assert.equal(mapPath('/media/tv/Show/S01E01.mkv', mappings), '/srv/tv/Show/S01E01.mkv');
+    assert.equal(mapPath('/media/movies/A.mp4', mappings), '/mnt/nas/movies/A.mp4');
+  });
+  it('matches only at a path-segment boundary', () => {
+    assert.equal(mapPath('/media2/x.mkv', mappings), undefined);
+  });
+  it('maps Windows paths case-insensitively with forward slashes', () => {
+    assert.equal(mapPath('d:\\media\\Films\\B.mkv', mappings), '/mnt/d/Films/B.mkv');
+  });
+  it('returns undefined when nothing applies', () => {
+    assert.equal(mapPath('/other/x', mappings), undefined);
+    assert.equal(mapPath('/media/x', []), undefined);
+  });
+});
