@@ -21,7 +21,7 @@ import type { Migration, SqlStore } from '../../state/types.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { Logger } from '../../log/logger.js';
 import { SidecarError, errorMessage, isSidecarError } from '../../util/errors.js';
-import { titleSortKey } from '../paging.js';
+import { sortEntries } from '../paging.js';
 import { Catalog } from './catalog.js';
 import { EntryStore } from './entry-store.js';
 import type { EntryRow } from './entry-store.js';
@@ -295,7 +295,7 @@ class LocalFolderSource implements LibrarySource {
       listRoots: (): Promise<readonly Folder[]> =>
         settle(() => {
           this.ensureLoaded();
-          return [...this.catalog.roots].sort((a, b) => (titleSortKey(a.sortTitle) < titleSortKey(b.sortTitle) ? -1 : 1));
+          return sortEntries(this.catalog.roots, { sort: [{ by: 'title' }] });
         }),
       listChildren: (_userId: string | undefined, parentId: string | undefined, listOptions?: ListOptions): Promise<Page<LibraryEntry>> =>
         settle(() => {

@@ -90,6 +90,14 @@ function settle<T>(fn: () => T): Promise<T> {
   }
 }
 
+/** A query bound as ISO UTC (so it compares with the programmes' strings), or undefined. */
+function isoOf(text: string | undefined, name: string): string | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new SidecarError('ERR_LIVETV_INVALID_QUERY', 'invalid-argument', `programme query '${name}' is not a date: ${text}`);
+  return new Date(ms).toISOString();
+}
+
 function unavailable(message: string, cause?: unknown): SidecarError {
   return new SidecarError('ERR_LIVETV_UNAVAILABLE', 'unavailable', message, cause === undefined ? {} : { cause });
 }
@@ -117,8 +125,8 @@ export class LocalLiveTv implements LiveTvFacade {
   async listPrograms(query: ProgramQuery): Promise<readonly Program[]> {
     const guide = await this.load();
     const channels = query.channelIds && query.channelIds.length > 0 ? new Set(query.channelIds) : undefined;
-    const from = query.from === undefined ? undefined : new Date(query.from).toISOString();
-    const to = query.to === undefined ? undefined : new Date(query.to).toISOString();
+    const from = isoOf(query.from, 'from');
+    const to = isoOf(query.to, 'to');
     const needle = query.search?.trim().toLowerCase();
     const timers = this.activeTimersByProgram();
     const out: Program[] = [];

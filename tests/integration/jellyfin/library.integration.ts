@@ -78,7 +78,7 @@ describe('Jellyfin source: library (against the stand-in)', function () {
     const { library } = started.source;
     const seen = new Set<string>();
     let offset = 0;
-    let total = -1;
+    let total: number | undefined;
     for (;;) {
       const page = await library.listChildren(fake.users.alice, fake.library.homeVideosId, { offset, limit: 400, sort: [{ by: 'title' }] });
       total = page.total;
@@ -107,11 +107,11 @@ describe('Jellyfin source: library (against the stand-in)', function () {
     const { library } = started.source;
     const image = await library.getImage(fake.item('Big Buck Test').id, { maxWidth: 100, maxHeight: 100 });
     assert.equal(image?.contentType, 'image/jpeg');
-    assert.deepEqual([...image!.body.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+    assert.deepEqual([...image.body.subarray(0, 3)], [0xff, 0xd8, 0xff]);
     const dir = mkdtempSync(join(tmpdir(), 'jb-img-'));
     try {
       const file = join(dir, 'poster.jpg');
-      writeFileSync(file, image!.body);
+      writeFileSync(file, image.body);
       const probe = await ffprobeJson(file);
       assert.ok((probe.streams[0]?.width ?? 999) <= 100 && (probe.streams[0]?.height ?? 999) <= 100);
     } finally {

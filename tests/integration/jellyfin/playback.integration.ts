@@ -36,7 +36,7 @@ describe('Jellyfin source: playback sessions and connection (against the stand-i
     assert.equal(s1.deviceName, 'Bedroom');
     assert.equal(s1.userName, 'alice');
     assert.equal(s1.nowPlaying?.item.title, 'Pattern 1x2');
-    assert.ok(Math.abs(s1.nowPlaying!.state.positionSeconds - 10) < 2);
+    assert.ok(Math.abs(s1.nowPlaying.state.positionSeconds - 10) < 2);
     assert.equal(s1.nowPlaying?.state.playbackRate, 1);
     assert.equal(typeof s1.nowPlaying?.state.receivedMonotonicNs, 'bigint');
 

@@ -88,13 +88,13 @@ describe('tivo discovery (integration)', function () {
       address: '127.0.0.1',
     });
     announcer.start();
-    const client = makeMdns({ port: 0, ip: '127.0.0.1', interface: '127.0.0.1', multicast: false, bind: '127.0.0.1' } as unknown as makeMdns.Options);
+    const client = makeMdns({ port: 0, ip: '127.0.0.1', interface: '127.0.0.1', multicast: false, bind: '127.0.0.1' });
     try {
       await new Promise<void>((r) => client.on('ready', () => r()));
       const answer = new Promise<makeMdns.ResponsePacket>((resolve) => client.on('response', (res) => resolve(res)));
       client.query({ questions: [{ name: '_tivo-videos._tcp.local', type: 'PTR' }] }, { port: responderPort, address: '127.0.0.1' } as AddressInfo);
       const res = await answer;
-      const records = [...res.answers, ...(res.additionals ?? [])];
+      const records = [...(res.answers ?? []), ...(res.additionals ?? [])].map((r) => ({ type: r.type as string, data: r.data as unknown }));
       const srv = records.find((r) => r.type === 'SRV');
       const txt = records.find((r) => r.type === 'TXT');
       assert.equal((srv?.data as { port: number }).port, 9032);

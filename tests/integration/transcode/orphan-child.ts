@@ -5,7 +5,7 @@
 import { createTranscodeService } from '../../../plugin/transcode/transcode-service.js';
 import { silentLogger } from '../../../plugin/log/logger.js';
 import { systemClock } from '../../../plugin/util/clock.js';
-import { ffmpegChildren } from './processes.js';
+import { transcodeChildren } from './processes.js';
 
 const [clip, spoolDir] = process.argv.slice(2);
 if (clip === undefined || spoolDir === undefined) throw new Error('usage: orphan-child <clip> <spoolDir>');
@@ -25,7 +25,7 @@ const session = service.open({
 });
 session.output.resume();
 const poll = setInterval(() => {
-  const [pid] = ffmpegChildren();
+  const [pid] = transcodeChildren();
   if (pid !== undefined) {
     clearInterval(poll);
     process.stdout.write(`${pid}\n`);

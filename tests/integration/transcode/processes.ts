@@ -31,6 +31,17 @@ export function ffmpegChildren(ppid = process.pid): number[] {
   return pids;
 }
 
+/** Live ffmpeg children running a transcode (not fluent-ffmpeg's `-formats`/`-encoders` checks). */
+export function transcodeChildren(ppid = process.pid): number[] {
+  return ffmpegChildren(ppid).filter((pid) => {
+    try {
+      return commandLine(pid).includes('-progress');
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Whether `pid` is a running process (zombies count as gone: they no longer run). */
 export function isAlive(pid: number): boolean {
   const e = entry(pid);

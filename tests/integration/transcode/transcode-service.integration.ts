@@ -18,7 +18,7 @@ import { systemClock } from '../../../plugin/util/clock.js';
 import { isSidecarError } from '../../../plugin/util/errors.js';
 import { ffprobeJson, hasBinary, makeClip } from '../../support/media.js';
 import { ManualClock } from '../../unit/plugin/transcode/manual-clock.js';
-import { commandLine, eventually, ffmpegChildren, isAlive } from './processes.js';
+import { commandLine, eventually, ffmpegChildren, isAlive, transcodeChildren } from './processes.js';
 
 const TIVO_PS: TranscodeProfile = {
   id: 'tivo-mpeg2-ps',
@@ -139,8 +139,8 @@ describe('TranscodeService (real ffmpeg)', function () {
       const request = { input: { kind: 'file', path: longClip }, profile: PACED, startSeconds: 1, keepTimestamps: true } as const;
       const s = service().open({ ...request, signal: controller.signal });
       const outcome = drainOutcome(s.output);
-      await eventually(() => ffmpegChildren().length === 1);
-      const [pid] = ffmpegChildren();
+      await eventually(() => transcodeChildren().length === 1);
+      const [pid] = transcodeChildren();
       ok(pid !== undefined);
       deepStrictEqual(commandLine(pid), ['ffmpeg', ...flattenFfmpegArgs(buildFfmpegArgs(request))]);
       ok(await eventually(() => s.progress().bytes > 0), 'no output before the abort');
@@ -159,7 +159,7 @@ describe('TranscodeService (real ffmpeg)', function () {
       const s = service({ ffmpegPath: wrapper, stopGraceMs: 300 }).open({ input: { kind: 'file', path: longClip }, profile: PACED });
       void drainOutcome(s.output);
       ok(await eventually(() => s.progress().bytes > 0));
-      const [pid] = ffmpegChildren();
+      const [pid] = transcodeChildren();
       ok(pid !== undefined);
       const result = await s.stop();
       strictEqual(result.exit, 'stopped');
@@ -267,10 +267,10 @@ describe('TranscodeService (real ffmpeg)', function () {
       controller.abort();
       await once(first.output, 'close');
       strictEqual(first.spool?.isFinished(), false);
-      strictEqual(ffmpegChildren().length, 1);
+      strictEqual(transcodeChildren().length, 1);
       const joined = svc.open(request);
       strictEqual(joined.id, first.id);
-      strictEqual(ffmpegChildren().length, 1, 'joining must not start another ffmpeg');
+      strictEqual(transcodeChildren().length, 1, 'joining must not start another ffmpeg');
       strictEqual(svc.findSpool('item-2'), joined.spool);
       const data = await collect(joined.output);
       const result = await joined.done;
@@ -323,7 +323,7 @@ describe('TranscodeService (real ffmpeg)', function () {
       const b = svc.open({ input: { kind: 'file', path: longClip }, profile: PACED, spoolKey: 'b' });
       const c = svc.open({ input: { kind: 'file', path: longClip }, profile: PACED });
       for (const s of [a, c]) void drainOutcome(s.output);
-      ok(await eventually(() => ffmpegChildren().length === 3));
+      ok(await eventually(() => transcodeChildren().length === 3));
       const active = svc.active();
       deepStrictEqual(
         active.map((t) => [t.id, t.profile, t.spooled, t.durationSeconds]),

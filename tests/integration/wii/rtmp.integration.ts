@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { MessageType, UserControlEvent } from '../../../adapters/wii/rtmp/messages.js';
+import { MessageType } from '../../../adapters/wii/rtmp/messages.js';
 import { ffprobeJson, hasBinary, makeClip } from '../../support/media.js';
 import { RtmpTestClient, type ReceivedMessage } from '../../support/wii/rtmp-test-client.js';
 import { run } from './support/run.js';

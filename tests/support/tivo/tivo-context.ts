@@ -81,7 +81,6 @@ export async function startTivo(options: TivoTestOptions): Promise<TivoTestConte
   };
 
   let handler: RequestHandler | undefined;
-  let server: Server | undefined;
   const context: AdapterContext<TivoConfig, TivoDeviceSettings> = {
     id: 'tivo',
     config,
@@ -99,16 +98,17 @@ export async function startTivo(options: TivoTestOptions): Promise<TivoTestConte
       listen: (_port, h) => {
         handler = h;
       },
-      boundPort: () => (server?.address() as AddressInfo | null)?.port ?? 0,
+      boundPort: () => (holder.server?.address() as AddressInfo | null)?.port ?? 0,
       devicePort: () => 0,
     },
     dataDir,
     server: { serverId: 'test-server-id', serverName: 'Test Bridge', version: '0.0.0-test' },
   };
+  const holder: { server?: Server } = {};
   const adapter = tivoAdapter.create(context);
   if (!handler) throw new Error('the adapter did not ask for its listener');
   const h = handler;
-  server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const abort = new AbortController();
     res.on('close', () => abort.abort());
@@ -116,17 +116,18 @@ export async function startTivo(options: TivoTestOptions): Promise<TivoTestConte
       h(req, res, { path: url.pathname, query: url.searchParams, remoteAddress: '127.0.0.1', signal: abort.signal, origin: `http://${req.headers.host ?? '127.0.0.1'}` }),
     ).catch(() => res.destroy());
   });
-  await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+  holder.server = server;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   await adapter.start();
   return {
     adapter,
     context,
-    port: () => (server?.address() as AddressInfo).port,
+    port: () => (server.address() as AddressInfo).port,
     async stop() {
       await adapter.stop();
       shutdown.abort();
-      server?.closeAllConnections();
-      await new Promise<void>((r) => server?.close(() => r()));
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
       await transcoder.stopAll();
       await source.stop();
       db.close();

@@ -69,7 +69,7 @@ export async function startWiiTestContext(clips: readonly TestClip[], config: Pa
     getImage: () => Promise.resolve(undefined),
     getMediaInput: (_user, id) => {
       const entry = items.get(id);
-      if (!entry) return Promise.reject(new SidecarError('ERR_TEST_NOT_FOUND', 'not-found', 'no such item'));
+      if (!entry) return Promise.reject(new SidecarError('ERR_WII_NOT_FOUND', 'not-found', 'no such item'));
       return Promise.resolve({ kind: 'file', path: entry.path });
     },
     listUsers: () => Promise.resolve([]),

@@ -41,7 +41,7 @@ describe('Wii pages', () => {
 
     it('offers start points every 10 minutes for long items only', () => {
       assert.deepEqual(startOffsets(600), []);
-      assert.deepEqual(startOffsets(2000), [600, 1200]);
+      assert.deepEqual(startOffsets(2000), [600, 1200, 1800]);
     });
 
     it('escapes HTML', () => {

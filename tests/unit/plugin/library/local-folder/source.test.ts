@@ -316,6 +316,7 @@ describe('LocalFolderSource', () => {
       assert.deepEqual([film?.isMovie, film?.isSeries], [true, false]);
       const last = (await source.liveTv.listPrograms({ search: 'no stop' }))[0];
       assert.deepEqual([last?.start, last?.end], ['2026-11-21T21:00:00.000Z', '2026-11-21T21:30:00.000Z']);
+      await assert.rejects(source.liveTv.listPrograms({ from: 'yesterday-ish' }), reject('ERR_LIVETV_INVALID_QUERY'));
       assert.deepEqual(await source.liveTv.defaultPadding(), { prePaddingSeconds: 0, postPaddingSeconds: 0 });
       assert.equal(await source.liveTv.tunerCount(), 1);
 
