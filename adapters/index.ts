@@ -3,8 +3,10 @@
  * is this order; shutdown is the reverse.
  */
 import type { AnyAdapterDescriptor } from '../plugin/app.js';
+import { dvbcssAdapter } from './dvbcss/index.js';
+import { wiiAdapter } from './wii/index.js';
 
-export const adapterDescriptors: readonly AnyAdapterDescriptor[] = [];
+export const adapterDescriptors: readonly AnyAdapterDescriptor[] = [wiiAdapter, dvbcssAdapter];
 
 /** npm packages each adapter may import besides the core entry (manifest.json, architecture test). */
 export const adapterPackages: Readonly<Record<string, readonly string[]>> = {

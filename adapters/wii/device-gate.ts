@@ -13,6 +13,6 @@ export type GateVerdict<S> =
 
 export function gate<S>(resolution: DeviceResolution<S>): GateVerdict<S> {
   if (resolution.status === 'allowed') return { kind: 'allowed', device: resolution.device };
-  if (resolution.status === 'refused' && /not enabled/i.test(resolution.reason)) return { kind: 'not-enabled', reason: resolution.reason };
+  if (resolution.status === 'refused' && resolution.cause === 'not-enabled') return { kind: 'not-enabled', reason: resolution.reason };
   return { kind: 'refused', reason: resolution.reason };
 }

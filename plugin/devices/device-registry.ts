@@ -321,8 +321,8 @@ export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegi
       emit({ kind: 'recorded', deviceId: row.id, adapterId });
     }
     if (approval === 'held') return { status: 'held', deviceId: row.id, reason: 'device is waiting for approval in the admin UI' };
-    if (approval === 'refused') return { status: 'refused', deviceId: row.id, reason: 'device refused' };
-    if (!enabledOf(row, adapterId).value) return { status: 'refused', deviceId: row.id, reason: `adapter ${adapterId} is not enabled for this device` };
+    if (approval === 'refused') return { status: 'refused', deviceId: row.id, reason: 'device refused', cause: 'refused' };
+    if (!enabledOf(row, adapterId).value) return { status: 'refused', deviceId: row.id, reason: `adapter ${adapterId} is not enabled for this device`, cause: 'not-enabled' };
     return { status: 'allowed', device: contextOf(row, adapterId) };
   };
 

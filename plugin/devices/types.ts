@@ -40,8 +40,15 @@ export type DeviceResolution<Settings = Readonly<Record<string, unknown>>> =
   | { readonly status: 'allowed'; readonly device: DeviceContext<Settings> }
   /** Known or new device waiting for approval: answer with the protocol's refusal. */
   | { readonly status: 'held'; readonly deviceId: string; readonly reason: string }
-  /** Refused by policy, by the admin, or the adapter is not enabled for it. */
-  | { readonly status: 'refused'; readonly deviceId?: string; readonly reason: string };
+  /** Refused by policy, by the admin, or the adapter is not enabled for it (`cause` says which). */
+  | { readonly status: 'refused'; readonly deviceId?: string; readonly reason: string; readonly cause?: RefusalCause };
+
+/**
+ * Why a device was refused: `not-enabled` = a known, approved device for which this adapter is
+ * off (protocols answer "play failed" rather than "rejected"); `refused` = refused by the admin
+ * or a rule; `policy` = an unknown device refused by the new-device policy.
+ */
+export type RefusalCause = 'not-enabled' | 'refused' | 'policy';
 
 /** The registry as one adapter sees it (the adapter id is implied). */
 export interface AdapterDevices<Settings = Readonly<Record<string, unknown>>> {

@@ -27,6 +27,11 @@ export interface FfmpegExit {
   readonly signal: NodeJS.Signals | null;
   /** Set when ffmpeg never ran (binary missing, fluent-ffmpeg's checks failed). */
   readonly startError?: Error;
+  /**
+   * False when stdio was still open a grace period after the exit (a wrapper's grandchild
+   * holds it) and was destroyed: the output then never ends on its own.
+   */
+  readonly stdioClosed: boolean;
 }
 
 export interface FfmpegRun {
@@ -107,23 +112,23 @@ export function runFfmpeg(options: RunFfmpegOptions): FfmpegRun {
       graceTimer = options.clock.setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
-        settle({ code, signal });
+        settle({ code, signal, stdioClosed: false });
       }, options.closeGraceMs);
     });
-    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => settle({ code, signal }));
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => settle({ code, signal, stdioClosed: true }));
     // fluent-ffmpeg 2.1.3 throws from its own 'error' listener when the spawn fails (its end
     // callback reads ring buffers it never got: an uncaught TypeError). Spawn errors are
     // emitted on the next tick, so replacing its listener here keeps the process alive.
     child.removeAllListeners('error');
     child.on('error', (err) => {
-      if (child.pid === undefined) settle({ code: null, signal: null, startError: err });
+      if (child.pid === undefined) settle({ code: null, signal: null, startError: err, stdioClosed: true });
     });
     if (killWanted) child.kill('SIGKILL');
     else if (quitWanted) writeQuit(child);
   });
   // fluent-ffmpeg reports the exit too; we only need its errors from before the spawn.
   cmd.on('error', (err: Error) => {
-    if (proc === undefined) settle({ code: null, signal: null, startError: err });
+    if (proc === undefined) settle({ code: null, signal: null, startError: err, stdioClosed: true });
   });
   cmd.on('end', () => undefined);
   cmd.run();
@@ -167,7 +172,7 @@ let exitHookInstalled = false;
  * stopAll first), they get SIGKILL. Should Node die without running exit hooks, ffmpeg's next
  * write to its closed stdout fails (EPIPE) and it exits on its own.
  */
-function guardAgainstOrphans(child: ChildProcess): void {
+export function guardAgainstOrphans(child: ChildProcess): void {
   liveChildren.add(child);
   child.once('exit', () => liveChildren.delete(child));
   if (!exitHookInstalled) {

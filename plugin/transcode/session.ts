@@ -46,6 +46,7 @@ export class Session implements TranscodeSession {
   private latest: TranscodeProgress = { outSeconds: 0, bytes: 0, speed: 0, fps: 0 };
   private run: FfmpegRun | undefined;
   private stopRequested = false;
+  private exited = false;
   private killTimer: TimerHandle | undefined;
   private sinkError: Error | undefined;
   private result: TranscodeResult | undefined;
@@ -125,6 +126,7 @@ export class Session implements TranscodeSession {
       this.run.requestQuit();
       const run = this.run;
       this.killTimer = this.deps.clock.setTimeout(() => {
+        if (this.exited) return;
         this.log.warn('ffmpeg ignored q; killing it', { graceMs: this.deps.stopGraceMs });
         run.kill();
       }, this.deps.stopGraceMs);
@@ -142,14 +144,14 @@ export class Session implements TranscodeSession {
       media = await this.deps.probe(this.request.input, this.probeAbort.signal);
     } catch (err) {
       if (this.stopRequested) {
-        this.finish({ code: null, signal: null });
+        this.finish({ code: null, signal: null, stdioClosed: true });
         return;
       }
       // Without stream info the first audio stream is used; the transcode itself may still work.
       this.log.debug('probe for audio selection failed; using the first audio stream', { err: errorMessage(err) });
     }
     if (this.stopRequested) {
-      this.finish({ code: null, signal: null });
+      this.finish({ code: null, signal: null, stdioClosed: true });
       return;
     }
     const args = buildFfmpegArgs({ ...specOf(this.request), ...(media === undefined ? {} : { media }) });
@@ -186,7 +188,8 @@ export class Session implements TranscodeSession {
     this.killTimer?.cancel();
     // Every byte ffmpeg wrote must be in the spool / handed to the caller before `done`.
     // A stopped unspooled transcode discards, so its sink never waits on a reader.
-    if (exit.startError === undefined) {
+    this.exited = true;
+    if (exit.startError === undefined && exit.stdioClosed) {
       if (this.spoolFile) await this.spoolFile.sinkDone();
       else if (this.pump) await this.pump.finished();
     }
@@ -204,6 +207,7 @@ export class Session implements TranscodeSession {
       ...(classified.error ? { error: classified.error } : {}),
     };
     this.result = result;
+    this.killTimer?.cancel();
     this.request.signal?.removeEventListener('abort', this.onAbort);
     this.latest = { ...this.latest, bytes: result.bytes };
     this.spoolFile?.finish(result.exit);

@@ -59,11 +59,12 @@ export class Spool {
         );
       },
       final: (callback) => {
-        this.sinkFinished = true;
-        for (const w of this.finishWaiters.splice(0)) w();
+        this.endSink();
         callback();
       },
     });
+    // A failed write (disk full) ends the sink too: the session must not wait for it forever.
+    this.sink.on('error', () => this.endSink());
     this.reader = {
       key,
       bytesWritten: () => this.written,
@@ -100,7 +101,12 @@ export class Spool {
     return this.deleted;
   }
 
-  /** Resolves when ffmpeg's stdout ended and every byte is in the file. */
+  private endSink(): void {
+    this.sinkFinished = true;
+    for (const w of this.finishWaiters.splice(0)) w();
+  }
+
+  /** Resolves when ffmpeg's stdout ended and every byte is in the file (or writing failed). */
   sinkDone(): Promise<void> {
     if (this.sinkFinished) return Promise.resolve();
     return new Promise((resolve) => this.finishWaiters.push(resolve));

@@ -2,6 +2,20 @@
  * The transcode service (DESIGN.md §3 `transcoder`, §7.2): the only part of the sidecar that
  * runs ffmpeg. Adapters open sessions from TranscodeProfiles; this file owns the concurrency
  * limit, spool joining, the admin view and shutdown.
+ *
+ * What callers can rely on:
+ * - `open()` throws at once for a bad profile (ERR_TRANSCODE_PROFILE), a full house
+ *   (ERR_TRANSCODE_BUSY) or an already aborted signal (ERR_TRANSCODE_ABORTED); everything
+ *   later is reported by `done` (never rejects; `result.error` on failure, already logged).
+ * - Unspooled: `output` is ffmpeg's stdout with backpressure (read it or ffmpeg waits). It ends
+ *   normally only when the transcode completed; after a stop or failure it closes without an
+ *   end (pipeline() rejects with a premature close). The request signal, or destroying
+ *   `output`, stops ffmpeg (`q`, SIGKILL after `stopGraceMs`).
+ * - Spooled (`spoolKey`): ffmpeg runs to completion even when every reader left; the signal
+ *   only ends the `output` reader. `output` is created on first access, so a caller that reads
+ *   with `spool.read(offset)` only should not touch it. Another `open()` with the key of a live
+ *   or complete spool joins it (same session id, no new ffmpeg; `stop()` stops the shared run).
+ * - `stopAll()` stops every ffmpeg, waits for the exits and deletes unread spools.
  */
 import type { Readable } from 'node:stream';
 import type { MediaInfo, MediaInput } from '../library/model.js';
@@ -9,6 +23,7 @@ import type { Logger } from '../log/logger.js';
 import type { Clock } from '../util/clock.js';
 import { SidecarError, toSidecarError } from '../util/errors.js';
 import { ffmpegCapabilities } from './ffmpeg-process.js';
+import { createFileJobService } from './file-jobs.js';
 import { probeMedia } from './probe.js';
 import { buildFfmpegArgs } from './profiles.js';
 import { Session, specOf } from './session.js';
@@ -78,7 +93,11 @@ export function createTranscodeService(options: TranscodeServiceOptions): Transc
     };
   }
 
+  const files = createFileJobService({ ffmpegPath: options.ffmpegPath, clock: options.clock, log, stopGraceMs: deps.stopGraceMs });
+
   return {
+    files,
+
     open(request) {
       if (request.signal?.aborted) {
         throw new SidecarError('ERR_TRANSCODE_ABORTED', 'aborted', 'the transcode request was aborted before it started');
@@ -143,7 +162,7 @@ export function createTranscodeService(options: TranscodeServiceOptions): Transc
     async stopAll() {
       const running = [...sessions.values()];
       if (running.length > 0) log.info('stopping all transcodes', { count: running.length });
-      await Promise.all(running.map((s) => s.stop()));
+      await Promise.all([...running.map((s) => s.stop()), files.stopAll()]);
       // Spools cannot be joined after a restart (the folder is swept at start); free the disk now.
       spools.cleanup(true);
       spools.stopTimer();

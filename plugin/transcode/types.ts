@@ -159,4 +159,96 @@ export interface TranscodeService {
   stopAll(): Promise<void>;
   /** ffmpeg encoders/muxers available, for descriptor `requires` checks at boot. */
   capabilities(): Promise<{ readonly encoders: ReadonlySet<string>; readonly muxers: ReadonlySet<string> }>;
+  /** Segment recorders and file remuxes (camera adapter); absent in stand-ins without them. */
+  readonly files?: FileJobService;
+}
+
+/**
+ * A long-running recorder: an RTSP (or other URL) input copied into segment files on disk
+ * (`plugin/transcode/recorder-args.ts` builds the arguments; the caller owns the policy:
+ * folders, naming, restarts). Optional service member `record`.
+ */
+export interface RecordRequest {
+  /** The camera URL, credentials included; never logged (ffmpeg's lines are scrubbed). */
+  readonly url: string;
+  /** RTSP lower transport (`tcp` default). */
+  readonly transport?: 'tcp' | 'udp';
+  /** RTSP socket I/O timeout in seconds: ffmpeg exits when the camera sends nothing this long. */
+  readonly timeoutSeconds: number;
+  /** `copy` keeps AAC as is; `aac` converts any audio to AAC; `none` drops audio. */
+  readonly audio: 'copy' | 'aac' | 'none';
+  readonly audioBitrateKbps?: number;
+  /** Target segment length; cuts happen at the first key frame after each wall-clock boundary. */
+  readonly segmentSeconds: number;
+  /** Existing folder the segments are written to. */
+  readonly directory: string;
+  /** strftime pattern of segment file names inside `directory` (local time at segment open). */
+  readonly filePattern: string;
+  /** CSV file ffmpeg appends `name,start,end` to whenever a segment is closed. */
+  readonly listFile: string;
+  /** Written into every segment's `title`. */
+  readonly title?: string;
+  /** Shown in logs. */
+  readonly label?: { readonly adapter: string; readonly device?: string };
+}
+
+/** Figures of a running recorder (from ffmpeg's `-progress` blocks). */
+export interface RecordingProgress {
+  /** Progress blocks seen so far. */
+  readonly blocks: number;
+  /** Media time written, seconds. */
+  readonly outSeconds: number;
+  readonly totalSize: number;
+  readonly frame: number;
+  /** Clock time (ms) when `outSeconds` or `frame` last advanced; 0 before the first advance. */
+  readonly lastAdvanceAt: number;
+}
+
+/** How an ffmpeg run that writes files ended. */
+export interface FileJobResult {
+  /** `stopped`: we asked it to stop; `exited`: it ended on its own (any exit code). */
+  readonly exit: 'stopped' | 'exited' | 'failed-to-start';
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** Last stderr lines, credentials scrubbed. */
+  readonly stderrTail: string;
+}
+
+export interface RecordingRun {
+  readonly id: string;
+  readonly startedAt: number;
+  pid(): number | undefined;
+  progress(): RecordingProgress;
+  /** Resolves when ffmpeg exits; never rejects. */
+  readonly done: Promise<FileJobResult>;
+  /** Graceful stop: `q` on stdin (the open segment is finalised), SIGKILL after the grace period. */
+  stop(): Promise<FileJobResult>;
+}
+
+/** A copy remux of one or more files into one fast-start mp4 (finalising segments, clips). */
+export interface RemuxRequest {
+  /** Input files, played back to back (concat demuxer when more than one). */
+  readonly inputs: readonly string[];
+  readonly output: string;
+  /** Offset into the concatenated input where the output starts (snaps to the key frame before). */
+  readonly startSeconds?: number;
+  readonly durationSeconds?: number;
+  readonly title?: string;
+  /** ISO 8601 time written as `creation_time`. */
+  readonly creationTime?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface RemuxResult {
+  readonly ok: boolean;
+  readonly exitCode: number | null;
+  readonly stderrTail: string;
+}
+
+/** Optional members of the TranscodeService for ffmpeg runs that write files. */
+export interface FileJobService {
+  /** Starts a segment recorder (not counted against the transcode slots). */
+  record(request: RecordRequest): RecordingRun;
+  /** Copy-remuxes inputs into one fast-start mp4; resolves when done, never rejects. */
+  remux(request: RemuxRequest): Promise<RemuxResult>;
 }

@@ -243,6 +243,11 @@ export class FakeJellyfin {
     this.state.breakages.delete(endpoint);
   }
 
+  /** Same as close() (some suites call it stop()). */
+  stop(): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     for (const c of this.children) c.kill('SIGKILL');
     for (const ws of this.wss.clients) ws.terminate();

@@ -11,10 +11,9 @@
  * - `GET /System/Configuration/{key}` is declared as binary; `livetv` is checked as LiveTvOptions.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { fixturePath } from './paths.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -24,7 +23,6 @@ export const SPEC_FILES = {
 } as const;
 export type SpecVersion = keyof typeof SPEC_FILES;
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'jellyfin');
 const SPEC_ID = 'jellyfin-spec';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -79,7 +77,7 @@ export class JellyfinSpecValidator {
   private readonly templates: { readonly template: string; readonly regex: RegExp; readonly params: number }[];
 
   constructor(readonly version: SpecVersion) {
-    this.spec = JSON.parse(readFileSync(join(FIXTURES, SPEC_FILES[version]), 'utf8')) as Spec;
+    this.spec = JSON.parse(readFileSync(fixturePath('jellyfin', SPEC_FILES[version]), 'utf8')) as Spec;
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
     addFormats(this.ajv);
     this.ajv.addFormat('uuid', /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i);

@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { errorMessage, parseRangeHeader, serveRangeEntity, type MediaInput, type RangeEntity, type RequestContext, type TranscodeSession } from '../../../plugin/index.js';
 import type { ItemDescription } from '../catalog.js';
 import { decideStreamRange, deliveredLength, paddingAfter, paddingBytes, type StreamLayout } from '../range-policy.js';
@@ -83,7 +84,7 @@ async function* passthroughBytes(input: MediaInput, header: Buffer, start: numbe
   }
   const response = await fetch(input.url, { headers: { Range: `bytes=${fileStart}-${fileEnd}` }, signal });
   if (!response.body || (response.status !== 206 && fileStart > 0)) throw new Error(`source answered ${response.status} to a range read`);
-  for await (const chunk of response.body) yield Buffer.from(chunk);
+  for await (const chunk of Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)) yield chunk as Buffer;
 }
 
 async function sendStreamed(

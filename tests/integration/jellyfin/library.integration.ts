@@ -78,10 +78,11 @@ describe('Jellyfin source: library (against the stand-in)', function () {
     const { library } = started.source;
     const seen = new Set<string>();
     let offset = 0;
-    let total: number | undefined;
+    const totals = new Set<number>();
     for (;;) {
       const page = await library.listChildren(fake.users.alice, fake.library.homeVideosId, { offset, limit: 400, sort: [{ by: 'title' }] });
-      total = page.total;
+      totals.add(page.total);
+      const total = page.total;
       assert.equal(page.offset, offset);
       for (const e of page.items) {
         assert.equal(seen.has(e.id), false, `duplicate ${e.title}`);
@@ -90,7 +91,7 @@ describe('Jellyfin source: library (against the stand-in)', function () {
       offset += page.items.length;
       if (page.items.length === 0 || offset >= total) break;
     }
-    assert.equal(total, 2500);
+    assert.deepEqual([...totals], [2500]);
     assert.equal(seen.size, 2500);
     const last = await library.listChildren(fake.users.alice, fake.library.homeVideosId, { offset: 2499, limit: 10, sort: [{ by: 'title', descending: true }] });
     assert.equal(last.items[0]?.title, 'Clip 00000');

@@ -94,7 +94,7 @@ describe('tivo discovery (integration)', function () {
       const answer = new Promise<makeMdns.ResponsePacket>((resolve) => client.on('response', (res) => resolve(res)));
       client.query({ questions: [{ name: '_tivo-videos._tcp.local', type: 'PTR' }] }, { port: responderPort, address: '127.0.0.1' } as AddressInfo);
       const res = await answer;
-      const records = [...(res.answers ?? []), ...(res.additionals ?? [])].map((r) => ({ type: r.type as string, data: r.data as unknown }));
+      const records = [...(res.answers ?? []), ...(res.additionals ?? [])].map((r) => ({ type: r.type, data: 'data' in r ? (r.data as unknown) : undefined }));
       const srv = records.find((r) => r.type === 'SRV');
       const txt = records.find((r) => r.type === 'TXT');
       assert.equal((srv?.data as { port: number }).port, 9032);

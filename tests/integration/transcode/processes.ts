@@ -20,15 +20,20 @@ function entry(pid: number): ProcEntry | undefined {
   }
 }
 
-/** Live (not zombie) ffmpeg processes whose parent is `ppid`. */
-export function ffmpegChildren(ppid = process.pid): number[] {
+/** Live (not zombie) processes whose parent is `ppid`, optionally only those named `comm`. */
+export function childPids(ppid: number, comm?: string): number[] {
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const e = entry(Number(name));
-    if (e && e.ppid === ppid && e.comm === 'ffmpeg' && e.state !== 'Z') pids.push(e.pid);
+    if (e && e.ppid === ppid && (comm === undefined || e.comm === comm) && e.state !== 'Z') pids.push(e.pid);
   }
   return pids;
+}
+
+/** Live (not zombie) ffmpeg processes whose parent is `ppid`. */
+export function ffmpegChildren(ppid = process.pid): number[] {
+  return childPids(ppid, 'ffmpeg');
 }
 
 /** Live ffmpeg children running a transcode (not fluent-ffmpeg's `-formats`/`-encoders` checks). */

@@ -18,7 +18,7 @@ import { systemClock } from '../../../plugin/util/clock.js';
 import { isSidecarError } from '../../../plugin/util/errors.js';
 import { ffprobeJson, hasBinary, makeClip } from '../../support/media.js';
 import { ManualClock } from '../../unit/plugin/transcode/manual-clock.js';
-import { commandLine, eventually, ffmpegChildren, isAlive, transcodeChildren } from './processes.js';
+import { childPids, commandLine, eventually, ffmpegChildren, isAlive, transcodeChildren } from './processes.js';
 
 const TIVO_PS: TranscodeProfile = {
   id: 'tivo-mpeg2-ps',
@@ -165,6 +165,20 @@ describe('TranscodeService (real ffmpeg)', function () {
       strictEqual(result.exit, 'stopped');
       strictEqual(result.exitCode, null);
       strictEqual(isAlive(pid), false);
+    });
+
+    it('leaves no ffmpeg behind a wrapper script that does not exec it', async () => {
+      const wrapper = join(work, 'ffmpeg-no-exec');
+      writeFileSync(wrapper, '#!/bin/sh\nffmpeg "$@" </dev/null\n');
+      chmodSync(wrapper, 0o755);
+      const s = service({ ffmpegPath: wrapper, stopGraceMs: 300 }).open({ input: { kind: 'file', path: longClip }, profile: PACED });
+      void drainOutcome(s.output);
+      ok(await eventually(() => s.progress().bytes > 0));
+      const grandchildren = childPids(process.pid).flatMap((p) => ffmpegChildren(p));
+      strictEqual(grandchildren.length, 1);
+      const result = await s.stop();
+      strictEqual(result.exit, 'stopped');
+      ok(await eventually(() => grandchildren.every((pid) => !isAlive(pid))), 'the wrapped ffmpeg outlived the stop');
     });
 
     it('fails with ERR_TRANSCODE_EXITED and the stderr tail for a broken input', async () => {

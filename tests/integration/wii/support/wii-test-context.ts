@@ -88,7 +88,7 @@ export async function startWiiTestContext(clips: readonly TestClip[], config: Pa
   const settings = wiiAdapter.deviceDefaults(wiiConfig);
   const resolve = (ip: string): DeviceResolution<WiiDeviceSettings> => {
     if (state.verdict === 'held') return { status: 'held', deviceId: 'wii-1', reason: 'device is waiting for approval in the admin UI' };
-    if (state.verdict === 'not-enabled') return { status: 'refused', deviceId: 'wii-1', reason: 'adapter wii is not enabled for this device' };
+    if (state.verdict === 'not-enabled') return { status: 'refused', deviceId: 'wii-1', reason: 'adapter wii is not enabled for this device', cause: 'not-enabled' };
     return { status: 'allowed', device: { id: 'wii-1', name: 'Test Wii', settings, ip } };
   };
   const context: AdapterContext<WiiConfig, WiiDeviceSettings> = {

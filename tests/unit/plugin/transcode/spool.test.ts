@@ -141,6 +141,17 @@ describe('SpoolStore', () => {
     });
   });
 
+  describe('Spool#sinkDone', () => {
+    it('resolves when writing failed, so a session never waits for a broken spool', async () => {
+      const spool = store.create('a');
+      spool.sink.on('error', () => undefined);
+      spool.sink.destroy(new Error('disk full'));
+      await spool.sinkDone();
+      spool.finish('failed');
+      strictEqual(spool.reader.isFinished(), true);
+    });
+  });
+
   describe('#find and #create', () => {
     it('finds live and complete spools but not stopped ones, and replaces those', async () => {
       const live = store.create('live');

@@ -1,0 +1,72 @@
+/**
+ * The `files` member of the transcode service: segment recorders and copy remuxes. Recorders
+ * are not counted against the transcode slots (a copy recorder costs < 1 % of a core,
+ * protocols/camera.md §5.2); `stopAll` stops whatever is still running at shutdown.
+ */
+import { rm, stat, writeFile } from 'node:fs/promises';
+import type { Logger } from '../log/logger.js';
+import type { Clock } from '../util/clock.js';
+import { startFileJob } from './file-job.js';
+import { buildRecorderArgs, buildRemuxArgs, concatListText, redactUrl, secretsOfUrl } from './recorder-args.js';
+import type { FileJobService, RecordingRun, RemuxResult } from './types.js';
+
+export interface FileJobServiceOptions {
+  readonly ffmpegPath: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly stopGraceMs: number;
+}
+
+export interface FileJobs extends FileJobService {
+  /** Stops every recorder and remux still running. */
+  stopAll(): Promise<void>;
+  running(): number;
+}
+
+export function createFileJobService(options: FileJobServiceOptions): FileJobs {
+  const runs = new Set<RecordingRun>();
+  const track = (run: RecordingRun): RecordingRun => {
+    runs.add(run);
+    void run.done.then(() => runs.delete(run));
+    return run;
+  };
+
+  return {
+    record(request) {
+      const argv = buildRecorderArgs(request);
+      const log = options.log.child({
+        component: 'recorder',
+        ...(request.label ? { adapter: request.label.adapter, ...(request.label.device === undefined ? {} : { device: request.label.device }) } : {}),
+      });
+      const secrets = secretsOfUrl(request.url);
+      log.debug('recorder starting', { url: redactUrl(request.url), args: argv.map((a) => (a === request.url ? redactUrl(a) : a)) });
+      return track(startFileJob({ ffmpegPath: options.ffmpegPath, argv, secrets, clock: options.clock, log, stopGraceMs: options.stopGraceMs, interactive: true }));
+    },
+
+    async remux(request): Promise<RemuxResult> {
+      if (request.signal?.aborted) return { ok: false, exitCode: null, stderrTail: 'aborted' };
+      const listPath = request.inputs.length > 1 ? `${request.output}.concat.txt` : undefined;
+      try {
+        if (listPath !== undefined) await writeFile(listPath, concatListText(request.inputs));
+        const argv = buildRemuxArgs(request, listPath);
+        const run = track(
+          startFileJob({ ffmpegPath: options.ffmpegPath, argv, secrets: [], clock: options.clock, log: options.log.child({ component: 'remux' }), stopGraceMs: options.stopGraceMs, interactive: false }),
+        );
+        const onAbort = (): void => void run.stop();
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        const result = await run.done;
+        request.signal?.removeEventListener('abort', onAbort);
+        const size = await stat(request.output).then((s) => s.size, () => 0);
+        return { ok: result.exit === 'exited' && result.exitCode === 0 && size > 0, exitCode: result.exitCode, stderrTail: result.stderrTail };
+      } finally {
+        if (listPath !== undefined) await rm(listPath, { force: true });
+      }
+    },
+
+    async stopAll() {
+      await Promise.all([...runs].map((r) => r.stop()));
+    },
+
+    running: () => runs.size,
+  };
+}

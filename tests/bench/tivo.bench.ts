@@ -1,0 +1,221 @@
+/**
+ * TiVo adapter speed targets (issue #4), each against a baseline measured in the same run:
+ * - QueryContainer on a 10 000-item folder (ItemCount=8, anchors spread over the folder),
+ *   p95 < 20 ms with every SourceSize filled; baseline: QueryServer on the same listener;
+ * - time to first byte of a transcoded transfer ≤ 50 ms and first MPEG pack within 1 s;
+ * - SD transcode of a 720p H.264 clip: throughput ≥ 0.95 × raw ffmpeg with the same arguments.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { request, Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import type { Adapter, AdapterContext, DeviceIdentity, Folder, LibraryEntry, LibraryFacade, ListOptions, MediaItem, Page, RequestHandler, TranscodeService } from '../../plugin/index.js';
+import { systemClock } from '../../plugin/index.js';
+import { silentLogger } from '../../plugin/log/logger.js';
+import { sortEntries, pageOf } from '../../plugin/library/paging.js';
+import { buildFfmpegArgs, flattenFfmpegArgs } from '../../plugin/transcode/profiles.js';
+import { tivoAdapter, type TivoConfig, type TivoDeviceSettings } from '../../adapters/tivo/index.js';
+import { capabilitiesForTsn } from '../../adapters/tivo/models.js';
+import { planTransfer, MIME_PS } from '../../adapters/tivo/transfer-plan.js';
+import { makeClip } from '../support/media.js';
+import { startTivo } from '../support/tivo/tivo-context.js';
+import { tivoGet } from '../support/tivo/tivo-client.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BenchResult } from './types.js';
+
+function p95(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0;
+}
+
+function bigFolder(n: number): { library: LibraryFacade; folder: Folder; items: MediaItem[] } {
+  const folder: Folder = { kind: 'folder', id: 'big', title: 'Big', sortTitle: 'Big', dateCreated: '2026-01-01T00:00:00Z', folderType: 'library', childCount: n };
+  const items: MediaItem[] = Array.from({ length: n }, (_, i) => ({
+    kind: 'item',
+    id: `item${i}`,
+    parentId: 'big',
+    title: `Episode ${i} & <friends>`,
+    sortTitle: `Episode ${i}`,
+    dateCreated: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    type: 'episode',
+    seriesName: 'Show',
+    seasonNumber: 1 + Math.floor(i / 100),
+    episodeNumber: i % 100,
+    overview: 'An episode.',
+    genres: ['Drama'],
+    people: [{ name: 'Jane Doe', kind: 'Actor' }],
+    studios: ['TEST'],
+    durationSeconds: 1800,
+    playable: true,
+    providerIds: {},
+    media: {
+      container: 'mov,mp4,m4a,3gp,3g2,mj2',
+      sizeBytes: 500_000_000,
+      durationSeconds: 1800,
+      streams: [
+        { type: 'video', index: 0, codec: 'h264', width: 1280, height: 720, frameRate: 29.97, level: 31, bitRate: 2_000_000, pixelFormat: 'yuv420p' },
+        { type: 'audio', index: 1, codec: 'aac', channels: 2, sampleRate: 48000, bitRate: 128_000 },
+      ],
+    },
+  }));
+  const entries: LibraryEntry[] = items;
+  const library: LibraryFacade = {
+    kind: 'local',
+    listRoots: () => Promise.resolve([folder]),
+    listChildren: (_u: string | undefined, parentId: string | undefined, options?: ListOptions): Promise<Page<LibraryEntry>> =>
+      Promise.resolve(parentId === 'big' ? pageOf(sortEntries(entries, options ?? {}), options ?? {}) : { items: [folder], total: 1, offset: 0 }),
+    getItem: (_u: string | undefined, id: string) => Promise.resolve(id === 'big' ? folder : items.find((i) => i.id === id)),
+    getImage: () => Promise.resolve(undefined),
+    getMediaInput: (_u: string | undefined, id: string) => Promise.resolve({ kind: 'file' as const, path: `/nonexistent/${id}` }),
+    listUsers: () => Promise.resolve([]),
+    notifyMediaUpdated: () => Promise.resolve(),
+    rescan: () => Promise.resolve(),
+  };
+  return { library, folder, items };
+}
+
+async function benchListing(): Promise<BenchResult> {
+  const { library, items } = bigFolder(10_000);
+  const parsed = tivoAdapter.configSchema.safeParse({ enabled: true, port: 0, beacon: { enabled: false }, mdns: { enabled: false } });
+  if (!parsed.success) throw new Error('config');
+  const config: TivoConfig = parsed.data;
+  let handler: RequestHandler | undefined;
+  const context = {
+    id: 'tivo',
+    config,
+    devices: {
+      resolve: (identity: DeviceIdentity) => ({ status: 'allowed', device: { id: 'd', name: 'd', settings: tivoAdapter.deviceDefaults(config), ip: identity.ip } }),
+      listEnabled: () => [],
+      onChange: () => () => undefined,
+    },
+    library,
+    transcoder: {} as TranscodeService,
+    clock: systemClock,
+    log: silentLogger(),
+    signal: new AbortController().signal,
+    http: { mount: () => undefined, listen: (_p: number, h: RequestHandler) => (handler = h), boundPort: () => 0, devicePort: () => 0 },
+    dataDir: tmpdir(),
+    server: { serverId: 'bench', serverName: 'Bench', version: '0' },
+  } as unknown as AdapterContext<TivoConfig, TivoDeviceSettings>;
+  const adapter: Adapter = tivoAdapter.create(context);
+  const h = handler as unknown as RequestHandler;
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    void h(req, res, { path: url.pathname, query: url.searchParams, remoteAddress: '127.0.0.1', signal: new AbortController().signal, origin: 'http://x' });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const get = (path: string): Promise<{ ms: number; body: string }> =>
+    new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const req = request({ host: '127.0.0.1', port, path, agent, headers: { tsn: '540000000000001' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ ms: performance.now() - t0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const listing: number[] = [];
+  const baseline: number[] = [];
+  let filled = true;
+  for (let i = 0; i < 200; i++) {
+    const anchor = items[(i * 4999) % items.length]!;
+    const r = await get(`/TiVoConnect?Command=QueryContainer&Container=big&SortOrder=Type,Title&ItemCount=8&AnchorItem=${encodeURIComponent(`/${anchor.id}/x.mpg`)}`);
+    if (i >= 10) listing.push(r.ms);
+    filled &&= (r.body.match(/<SourceSize>[1-9]\d*<\/SourceSize>/g) ?? []).length === (r.body.match(/<Item>/g) ?? []).length;
+    const b = await get('/TiVoConnect?Command=QueryServer');
+    if (i >= 10) baseline.push(b.ms);
+  }
+  agent.destroy();
+  await adapter.stop();
+  await new Promise<void>((r) => server.close(() => r()));
+  const value = p95(listing);
+  return {
+    name: 'tivo QueryContainer p95 (10 000-item folder, ItemCount=8, sizes filled)',
+    value,
+    unit: 'ms',
+    baseline: p95(baseline),
+    ratio: value / Math.max(0.001, p95(baseline)),
+    target: 'p95 < 20 ms with all SourceSize filled',
+    pass: value < 20 && filled,
+    notes: `QueryServer p95 ${p95(baseline).toFixed(2)} ms; all sizes filled: ${filled}`,
+  };
+}
+
+async function firstBytes(port: number, path: string): Promise<{ ttfb: number; firstPack: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const socket = connect(port, '127.0.0.1');
+    let buffer = Buffer.alloc(0);
+    let ttfb = -1;
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\ntsn: 540000000000001\r\nConnection: close\r\n\r\n`);
+    socket.on('data', (c: Buffer) => {
+      buffer = Buffer.concat([buffer, c]);
+      if (ttfb < 0) ttfb = performance.now() - t0;
+      if (buffer.includes(Buffer.from([0, 0, 1, 0xba]))) {
+        const firstPack = performance.now() - t0;
+        socket.destroy();
+        resolve({ ttfb, firstPack });
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+async function benchTransfer(): Promise<BenchResult[]> {
+  const root = mkdtempSync(join(tmpdir(), 'jb-tivo-bench-'));
+  mkdirSync(join(root, 'Videos'));
+  const clip = await makeClip({ duration: 20, width: 1280, height: 720, fps: 30 });
+  copyFileSync(clip, join(root, 'Videos', 'hd.mp4'));
+  copyFileSync(clip, join(root, 'Videos', 'hd2.mp4'));
+  const tivo = await startTivo({ mediaRoot: root });
+  try {
+    const roots = await tivo.context.library.listRoots(undefined);
+    const page = await tivo.context.library.listChildren(undefined, roots[0]!.id, {});
+    const [a, b] = page.items as MediaItem[];
+    // TTFB and first pack on a fresh transcode.
+    const first = await firstBytes(tivo.port(), `/${a!.id}/hd.mpg`);
+    // Throughput: the whole SD transcode through the adapter vs raw ffmpeg with the same args.
+    const t0 = performance.now();
+    const r = await tivoGet(tivo.port(), `/${b!.id}/hd2.mpg`, { tsn: '540000000000001' });
+    const adapterMs = performance.now() - t0;
+    const plan = planTransfer({ media: b!.media!, caps: capabilitiesForTsn('540000000000001'), settings: tivoAdapter.deviceDefaults(tivo.context.config), mime: MIME_PS });
+    const args = flattenFfmpegArgs(buildFfmpegArgs({ input: { kind: 'file', path: join(root, 'Videos', 'hd2.mp4') }, profile: plan.profile!, media: b!.media! }));
+    const t1 = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+      p.stdout.resume();
+      p.on('exit', () => resolve());
+      p.on('error', reject);
+    });
+    const rawMs = performance.now() - t1;
+    const ratio = rawMs / adapterMs;
+    return [
+      { name: 'tivo transcode time to first byte', value: first.ttfb, unit: 'ms', target: '≤ 50 ms', pass: first.ttfb <= 50, notes: `first MPEG pack after ${first.firstPack.toFixed(0)} ms (target ≤ 1000 ms)` },
+      { name: 'tivo transcode first MPEG pack', value: first.firstPack, unit: 'ms', target: '≤ 1000 ms', pass: first.firstPack <= 1000 },
+      {
+        name: 'tivo SD transcode throughput of a 720p H.264 clip vs raw ffmpeg',
+        value: adapterMs,
+        unit: 'ms',
+        baseline: rawMs,
+        ratio,
+        target: 'ratio (raw ffmpeg time / adapter time) ≥ 0.95',
+        pass: ratio >= 0.95 && r.terminated,
+        notes: `${(20_000 / adapterMs).toFixed(1)}× realtime through the adapter, ${(20_000 / rawMs).toFixed(1)}× raw; ${r.body.length} bytes`,
+      },
+    ];
+  } finally {
+    await tivo.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<readonly BenchResult[]> {
+  return [await benchListing(), ...(await benchTransfer())];
+}
