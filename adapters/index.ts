@@ -4,9 +4,10 @@
  */
 import type { AnyAdapterDescriptor } from '../plugin/app.js';
 import { dvbcssAdapter } from './dvbcss/index.js';
+import { tivoAdapter } from './tivo/index.js';
 import { wiiAdapter } from './wii/index.js';
 
-export const adapterDescriptors: readonly AnyAdapterDescriptor[] = [wiiAdapter, dvbcssAdapter];
+export const adapterDescriptors: readonly AnyAdapterDescriptor[] = [tivoAdapter, wiiAdapter, dvbcssAdapter];
 
 /** npm packages each adapter may import besides the core entry (manifest.json, architecture test). */
 export const adapterPackages: Readonly<Record<string, readonly string[]>> = {

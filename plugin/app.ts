@@ -214,7 +214,7 @@ export class App {
       boundPort: () => slot.ownListener?.host.boundPort() ?? 0,
       devicePort: () => this.deviceHost.boundPort(),
     };
-    const context: AdapterContext<unknown, Readonly<Record<string, unknown>>> = {
+    const context: AdapterContext = {
       id: descriptor.id,
       config,
       devices: this.options.devices.forAdapter(descriptor.id),

@@ -123,7 +123,7 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
   const byId = new Map(descriptors.map((d) => [d.id, d]));
   const registryAdapters: RegistryAdapter[] = descriptors.map((d) => ({
     id: d.id,
-    deviceDefaults: (d as AdapterDescriptor<unknown, Readonly<Record<string, unknown>>>).deviceDefaults(config.adapters[d.id]),
+    deviceDefaults: (d as AdapterDescriptor).deviceDefaults(config.adapters[d.id]),
     validateOverrides: (value) => {
       const result = d.deviceSchema.safeParse(value);
       return result.success
@@ -133,17 +133,18 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
   }));
   const registry = createDeviceRegistry({ db, rules: config.devices, policy: core.newDevices, adapters: registryAdapters, clock, log: log.child({ component: 'devices' }) });
 
-  let app: App | undefined;
+  // The admin handler reads health from the app, which is created after it.
+  const appRef: { current?: App } = {};
   const adminHandler = createAdminHandler({
     registry,
     db,
     clock,
     log: log.child({ component: 'admin' }),
     password: config.adminPassword,
-    health: () => app?.health(),
+    health: () => appRef.current?.health(),
     adapters: (): readonly AdminAdapterInfo[] =>
-      (app?.adapterList() ?? []).map((a) => {
-        const health = app?.health().adapters[a.id];
+      (appRef.current?.adapterList() ?? []).map((a) => {
+        const health = appRef.current?.health().adapters[a.id];
         return { id: a.id, displayName: a.displayName, protocols: a.protocols, ports: health?.ports ?? byId.get(a.id)?.defaultPorts ?? {}, enabled: a.enabled, health };
       }),
     transcoder,
@@ -178,7 +179,7 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
     listUsers: () => source.library.listUsers(),
   });
 
-  app = new App({
+  const app = new App({
     descriptors,
     adapterConfigs: config.adapters,
     source,
@@ -194,5 +195,6 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
     startTimeoutMs: core.startTimeoutMs,
     onStopped: () => db.close(),
   });
+  appRef.current = app;
   return { app, db, registry, source, transcoder, server };
 }

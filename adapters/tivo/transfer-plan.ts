@@ -167,7 +167,9 @@ function displayAspect(v: MediaStreamInfo | undefined): number {
 function aspectString(dar: number, width: number, height: number): string {
   if (Math.abs(dar - 16 / 9) < 0.02) return '16:9';
   if (Math.abs(dar - 4 / 3) < 0.02) return '4:3';
-  return `${Math.round(dar * height)}:${height}`.replace(/^(\d+):(\d+)$/, (_, a: string, b: string) => (Number(a) > 0 ? `${a}:${b}` : `${width}:${height}`));
+  // Other shapes: the display aspect as an integer ratio over the output height.
+  const w = Math.round(dar * height);
+  return w > 0 ? `${w}:${height}` : `${width}:${height}`;
 }
 
 function audioPlan(a: MediaStreamInfo | undefined, mime: TivoMime, settings: TivoDeviceSettings): { readonly profile: TranscodeProfile['audio']; readonly estimate: AudioEstimate } {

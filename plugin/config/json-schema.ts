@@ -17,7 +17,7 @@ export interface AdapterSchemas {
 
 function toJson(schema: ConfigSchema<unknown>): Json {
   if (!(schema instanceof z.ZodType)) return {};
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 }
 
 function strip(schema: Json): Json {
@@ -35,7 +35,7 @@ export function configJsonSchema(adapters: readonly AdapterSchemas[]): Json {
     additionalProperties: false,
     properties: Object.fromEntries(adapters.map((a) => [a.id, { ...strip(toJson(a.configSchema)), description: `${a.displayName}: global settings.` }])),
   };
-  const devices = props['devices'] as Json | undefined;
+  const devices = props['devices'];
   const item = devices?.['items'] as Json | undefined;
   const itemProps = (item?.['properties'] ?? {}) as Record<string, Json>;
   itemProps['adapters'] = {
@@ -66,7 +66,7 @@ function rows(node: Json, path: string, out: string[]): void {
   const props = node['properties'] as Record<string, Json> | undefined;
   if (path && !path.endsWith('[]')) {
     const def = node['default'];
-    const description = String(node['description'] ?? '').replace(/\|/g, '\\|');
+    const description = (typeof node['description'] === 'string' ? node['description'] : '').replace(/\|/g, '\\|');
     out.push(`| \`${path}\` | ${typeOf(node)} | ${def === undefined ? '' : `\`${JSON.stringify(def)}\``} | ${description} |`);
   }
   if (props) for (const [key, child] of Object.entries(props)) rows(child, path ? `${path}.${key}` : key, out);

@@ -37,9 +37,9 @@ export class SwitchableSource implements LibrarySource {
       notifyMediaUpdated: (paths, updateType) => lib().notifyMediaUpdated(paths, updateType),
       rescan: () => lib().rescan(),
       getServerTranscodeInput: (userId, id, request) => {
-        const fn = lib().getServerTranscodeInput;
-        if (!fn) return Promise.reject(new Error('this library source cannot transcode'));
-        return fn.call(lib(), userId, id, request);
+        const current = lib();
+        if (!current.getServerTranscodeInput) return Promise.reject(new Error('this library source cannot transcode'));
+        return current.getServerTranscodeInput(userId, id, request);
       },
     };
     this.liveTv = {

@@ -3,7 +3,7 @@
  * runs numbered migrations per namespace (`core`, each adapter id) in one transaction at boot.
  */
 import Database from 'better-sqlite3';
-import type { Migration, SqlParams, SqlRow, SqlStore } from './types.js';
+import type { Migration, SqlParams, SqlRow, SqlStore, SqlValue } from './types.js';
 import { SidecarError } from '../util/errors.js';
 
 export interface StateDatabase extends SqlStore {
@@ -12,7 +12,7 @@ export interface StateDatabase extends SqlStore {
   close(): void;
 }
 
-type Statement = Database.Statement<unknown[], unknown>;
+type Statement = Database.Statement;
 
 /** Opens (creating) the database at `path`; `:memory:` for tests. */
 export function openDatabase(path: string): StateDatabase {
@@ -35,7 +35,7 @@ export function openDatabase(path: string): StateDatabase {
     }
     return statement;
   };
-  const bind = (params: SqlParams | undefined): unknown[] => (params === undefined ? [] : Array.isArray(params) ? [...params] : [params]);
+  const bind = (params: SqlParams | undefined): unknown[] => (params === undefined ? [] : Array.isArray(params) ? Array.from(params as readonly SqlValue[]) : [params]);
 
   return {
     run(sql, params) {

@@ -65,7 +65,9 @@ interface FluentInternals {
 
 /** A command bound to one binary path (see the module comment). */
 function command(ffmpegPath: string): ffmpeg.FfmpegCommand {
-  const cmd = ffmpeg({ stdoutLines: 0 });
+  // fluent-ffmpeg keeps `stdoutLines - 1` stderr lines in memory; 0 would mean "all of them"
+  // (hours of -progress blocks). We keep our own tail, so it keeps none.
+  const cmd = ffmpeg({ stdoutLines: 1 });
   (cmd as unknown as FluentInternals)._getFfmpegPath = (callback) => callback(null, ffmpegPath);
   return cmd;
 }

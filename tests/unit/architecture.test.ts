@@ -17,7 +17,7 @@ const root = repoRoot();
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(dir);
   } catch {

@@ -11,7 +11,7 @@ const root = repoRoot();
 const FOREIGN = new Set(['ERR_CANCELED']);
 
 function tsFiles(dir: string): string[] {
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(dir);
   } catch {

@@ -26,7 +26,7 @@ const passSchema = {
 };
 
 function descriptor(id: string, behaviour: Behaviour, withRoute = false): AnyAdapterDescriptor {
-  const d: AdapterDescriptor<{ enabled: boolean }, Readonly<Record<string, unknown>>> = {
+  const d: AdapterDescriptor<{ enabled: boolean }> = {
     id,
     displayName: id.toUpperCase(),
     description: `test adapter ${id}`,
