@@ -26,9 +26,15 @@ const USAGE = `Usage: jellybridge [--config FILE]
 Environment: JELLYFIN_URL, JELLYFIN_API_KEY (use Jellyfin as the library),
 JELLYBRIDGE_ADMIN_PASSWORD (admin password; else set it once on the admin page).`;
 
-/** The embedded default: every adapter on for devices on this machine, nothing else allowed. */
+/**
+ * The embedded default: every adapter on for devices on this machine. Discovery stays on this
+ * machine too (TiVo beacons to loopback, no mDNS multicast): a demo should not announce itself
+ * to the LAN; a config file turns that on.
+ */
 function embeddedDefault(): unknown {
+  const known = new Set(adapterDescriptors.map((d) => d.id));
   return {
+    adapters: known.has('tivo') ? { tivo: { beacon: { targets: ['127.0.0.1'] }, mdns: { enabled: false } } } : {},
     devices: [
       {
         id: 'this-machine',

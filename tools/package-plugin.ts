@@ -1,23 +1,62 @@
 /**
- * `npm run package-plugin`: builds the catalog zip (meta.json + the companion plugin's DLLs when
- * built) and writes manifest.json with the zip's MD5, from package.json and CHANGELOG.md.
+ * `npm run package-plugin`: builds one catalog zip per Jellyfin ABI (meta.json + the companion
+ * plugin's DLL when built) and writes manifest.json with each zip's MD5, from package.json and
+ * CHANGELOG.md. Zips and a copy of the manifest go to dist/catalog/, which the sidecar serves at
+ * /catalog/ (plugin/catalog/catalog-route.ts).
  *
- * The timestamp is kept from the existing manifest while the version is unchanged, so the zip
- * and its checksum are reproducible and tests can rebuild and compare them.
+ * With `--publish` (or JELLYBRIDGE_DOTNET_PUBLISH=1) it first runs `dotnet publish` of
+ * plugin/jellyfin-companion for each ABI into bin/publish/<framework>/; when dotnet or the
+ * Jellyfin NuGet packages are missing it says so and packages without the DLL.
+ *
+ * The timestamp is kept from the existing manifest while the version is unchanged, so the zips
+ * and their checksums are reproducible and tests can rebuild and compare them.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adapterDescriptors, adapterPackages } from '../adapters/index.js';
-import { buildManifest, buildPluginMeta, changelogFor, toCatalogVersion, type AdapterSummary, type ManifestInput, type ManifestPackage } from '../plugin/catalog/manifest.js';
+import {
+  buildManifest,
+  buildPluginMeta,
+  changelogFor,
+  COMPANION_BUILDS,
+  toCatalogVersion,
+  type AdapterSummary,
+  type CompanionBuild,
+  type ManifestInput,
+  type ManifestPackage,
+  type ManifestVersionBuild,
+} from '../plugin/catalog/manifest.js';
 import { buildZip, type ZipEntry } from '../plugin/catalog/zip.js';
 
 export const DEFAULT_CATALOG_BASE = 'https://github.com/jellybridge/jellybridge/releases/download';
 
+/** The companion project, relative to the repository root. */
+export const COMPANION_PROJECT = join('plugin', 'jellyfin-companion', 'src', 'Jellybridge.Companion', 'Jellybridge.Companion.csproj');
+
+export interface BuiltZip {
+  readonly name: string;
+  readonly data: Buffer;
+  readonly targetAbi: string;
+  readonly version: string;
+  /** The DLLs inside (empty when the companion was not built for this ABI). */
+  readonly assemblies: readonly string[];
+}
+
 export interface PackageResult {
   readonly manifest: readonly ManifestPackage[];
+  /** One per ABI, in COMPANION_BUILDS order. */
+  readonly zips: readonly BuiltZip[];
+  /** The first (lowest-ABI) zip, kept for callers that know one. */
   readonly zip: Buffer;
   readonly zipName: string;
+}
+
+export interface PackageOptions {
+  readonly baseUrl?: string;
+  /** Folder with one `<framework>/` sub-folder of DLLs per build (default: the companion's bin/publish). */
+  readonly publishDir?: string;
 }
 
 export function adapterSummaries(): AdapterSummary[] {
@@ -31,30 +70,39 @@ export function adapterSummaries(): AdapterSummary[] {
   }));
 }
 
-/** Builds the zip and manifest for the repository at `root` (no writes). */
-export function packagePlugin(root: string, baseUrl = process.env['JELLYBRIDGE_CATALOG_URL'] ?? DEFAULT_CATALOG_BASE): PackageResult {
+export function defaultPublishDir(root: string): string {
+  return join(root, 'plugin', 'jellyfin-companion', 'bin', 'publish');
+}
+
+/** Builds the zips and manifest for the repository at `root` (no writes). */
+export function packagePlugin(root: string, options: PackageOptions = {}): PackageResult {
+  const baseUrl = (options.baseUrl ?? process.env['JELLYBRIDGE_CATALOG_URL'] ?? DEFAULT_CATALOG_BASE).replace(/\/+$/, '');
+  const publishDir = options.publishDir ?? defaultPublishDir(root);
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; description: string };
   const changelog = changelogFor(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'), pkg.version);
-  const catalogVersion = toCatalogVersion(pkg.version);
-  const zipName = `jellybridge_${catalogVersion}.zip`;
   const previous = readPrevious(join(root, 'manifest.json'));
-  const timestamp = previous?.version === catalogVersion ? previous.timestamp : new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const base: Omit<ManifestInput, 'checksum'> = {
-    version: pkg.version,
-    description: pkg.description,
-    changelog,
-    sourceUrl: `${baseUrl.replace(/\/+$/, '')}/v${pkg.version}/${zipName}`,
-    timestamp,
-    adapters: adapterSummaries(),
-  };
-  const entries: ZipEntry[] = [{ name: 'meta.json', data: Buffer.from(JSON.stringify(buildPluginMeta({ ...base, checksum: '' }), null, 2) + '\n') }];
-  const dllDir = join(root, 'plugin', 'jellyfin-companion', 'bin', 'publish');
-  if (existsSync(dllDir)) {
-    for (const file of readdirSync(dllDir).filter((f) => f.endsWith('.dll')).sort()) entries.push({ name: file, data: readFileSync(join(dllDir, file)) });
-  }
-  const zip = buildZip(entries);
-  const checksum = createHash('md5').update(zip).digest('hex');
-  return { manifest: buildManifest({ ...base, checksum }), zip, zipName };
+  const firstVersion = toCatalogVersion(pkg.version);
+  const timestamp = previous?.version === firstVersion ? previous.timestamp : new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const base: ManifestInput = { version: pkg.version, description: pkg.description, changelog, sourceUrl: '', checksum: '', timestamp, adapters: adapterSummaries() };
+
+  const zips = COMPANION_BUILDS.map((build) => zipFor(base, build, join(publishDir, build.framework)));
+  const builds: ManifestVersionBuild[] = zips.map((z) => ({
+    version: z.version,
+    targetAbi: z.targetAbi,
+    sourceUrl: `${baseUrl}/v${pkg.version}/${z.name}`,
+    checksum: createHash('md5').update(z.data).digest('hex'),
+  }));
+  const first = zips[0]!;
+  return { manifest: buildManifest({ ...base, builds }), zips, zip: first.data, zipName: first.name };
+}
+
+function zipFor(base: ManifestInput, build: CompanionBuild, dllDir: string): BuiltZip {
+  const version = toCatalogVersion(base.version, build.revision);
+  const dlls = existsSync(dllDir) ? readdirSync(dllDir).filter((f) => f.endsWith('.dll')).sort() : [];
+  const meta = buildPluginMeta(base, { targetAbi: build.targetAbi, version }, dlls);
+  const entries: ZipEntry[] = [{ name: 'meta.json', data: Buffer.from(JSON.stringify(meta, null, 2) + '\n') }];
+  for (const file of dlls) entries.push({ name: file, data: readFileSync(join(dllDir, file)) });
+  return { name: `jellybridge_${version}.zip`, data: buildZip(entries), targetAbi: build.targetAbi, version, assemblies: dlls };
 }
 
 function readPrevious(path: string): { version: string; timestamp: string } | undefined {
@@ -68,14 +116,44 @@ function readPrevious(path: string): { version: string; timestamp: string } | un
   }
 }
 
+/**
+ * `dotnet publish` of the companion for each ABI. Returns one line per build saying what
+ * happened; never throws (a machine without dotnet or the Jellyfin packages still packages).
+ */
+export function publishCompanion(root: string, publishDir = defaultPublishDir(root)): string[] {
+  const probe = spawnSync('dotnet', ['--version'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) return ['dotnet not found: packaging without the companion DLL'];
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  return COMPANION_BUILDS.map((build) => {
+    const out = join(publishDir, build.framework);
+    const run = spawnSync(
+      'dotnet',
+      ['publish', join(root, COMPANION_PROJECT), '-c', 'Release', '-f', build.framework, '-o', out, `-p:Version=${toCatalogVersion(version, build.revision)}`, '--nologo'],
+      { encoding: 'utf8' },
+    );
+    if (run.status === 0) return `${build.framework} (ABI ${build.targetAbi}): published to ${out}`;
+    const errors = `${run.stdout}\n${run.stderr}`.split('\n').filter((l) => /error/i.test(l)).slice(0, 4).map((l) => l.trim());
+    return `${build.framework} (ABI ${build.targetAbi}): not built, packaging without the DLL\n  ${errors.join('\n  ')}`;
+  });
+}
+
 function main(): void {
   const root = process.cwd();
+  if (process.argv.includes('--publish') || process.env['JELLYBRIDGE_DOTNET_PUBLISH'] === '1') {
+    for (const line of publishCompanion(root)) process.stdout.write(`companion: ${line}\n`);
+  }
   const result = packagePlugin(root);
   const outDir = join(root, 'dist', 'catalog');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, result.zipName), result.zip);
-  writeFileSync(join(root, 'manifest.json'), JSON.stringify(result.manifest, null, 2) + '\n');
-  process.stdout.write(`wrote manifest.json and dist/catalog/${result.zipName} (md5 ${result.manifest[0]?.versions[0]?.checksum ?? '?'})\n`);
+  for (const z of result.zips) writeFileSync(join(outDir, z.name), z.data);
+  const text = JSON.stringify(result.manifest, null, 2) + '\n';
+  writeFileSync(join(root, 'manifest.json'), text);
+  writeFileSync(join(outDir, 'manifest.json'), text);
+  for (const [i, z] of result.zips.entries()) {
+    const v = result.manifest[0]?.versions[i];
+    process.stdout.write(`wrote dist/catalog/${z.name} (ABI ${z.targetAbi}, md5 ${v?.checksum ?? '?'}, ${z.assemblies.length === 0 ? 'NO companion DLL' : z.assemblies.join(', ')})\n`);
+  }
+  process.stdout.write('wrote manifest.json and dist/catalog/manifest.json\n');
 }
 
 if (/package-plugin\.(js|ts)$/.test(process.argv[1] ?? '')) main();

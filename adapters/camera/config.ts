@@ -13,7 +13,7 @@ const segmentSeconds = z.number().int().min(2).max(3600);
 const timeoutSeconds = z.number().int().min(1).max(120);
 const stallSeconds = z.number().int().min(2).max(600);
 const audioKbps = z.number().int().min(16).max(320);
-const megabytes = z.number().int().min(1);
+const megabytes = z.number().min(0.1);
 const days = z.number().min(0.001).max(36_500);
 
 export const cameraConfigSchema = z.strictObject({

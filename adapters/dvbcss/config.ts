@@ -32,6 +32,16 @@ export const dvbcssConfigSchema = z.strictObject({
   reportLatencyMs: z.number().min(0).max(60_000).default(100),
   /** How long a stopped session reads "transitioning" (next episode) before it reads idle. */
   transitionMs: z.number().int().min(0).max(600_000).default(3000),
+  /**
+   * Longest a seek or an item change reads "transitioning" in CII when no later report confirms
+   * the new position (Jellyfin does not say when the player has finished buffering); 0 = never.
+   */
+  settleMs: z.number().int().min(0).max(60_000).default(1500),
+  /**
+   * Host name or address phones use to reach the sidecar, for the companion link shown in the
+   * admin UI and its QR code; default: `bind` when specific, else the first LAN IPv4 address.
+   */
+  companionHost: z.string().min(1).max(253).optional(),
   /** Open WebSocket connections at most; further upgrades get HTTP 503. */
   maxConnections: z.number().int().min(1).max(100_000).default(1000),
   /** Largest WebSocket message accepted; larger ones close the connection with 1009. */

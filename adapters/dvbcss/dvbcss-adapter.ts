@@ -75,7 +75,13 @@ export class DvbcssAdapter implements Adapter {
   private stopped = false;
 
   constructor(private readonly context: Context) {
-    this.tracker = new SessionTracker(context.playback, context.clock, { serverId: context.server.serverId, transitionMs: context.config.transitionMs });
+    const { config } = context;
+    this.tracker = new SessionTracker(context.playback, context.clock, {
+      serverId: context.server.serverId,
+      transitionMs: config.transitionMs,
+      seekToleranceMs: config.driftToleranceMs,
+      settleMs: config.settleMs,
+    });
   }
 
   /** The tracker (the companion page lists its sessions). */

@@ -41,6 +41,11 @@ export interface TrackedSession {
   readonly lastEventNs: bigint;
   /** Monotonic ns when playback stopped, while it stays stopped. */
   readonly stoppedAtNs?: bigint;
+  /**
+   * Set after a seek or an item change (next episode) until a later report confirms the new
+   * position or the settle window ends: the presentation reads `transitioning` meanwhile.
+   */
+  readonly settling?: { readonly reportNs: bigint; readonly untilNs: bigint };
 }
 
 export const PRIVATE_SESSION_TYPE = 'urn:x-jellybridge:css:session';
@@ -136,10 +141,11 @@ export function presentSession(tracked: TrackedSession, serverId: string, nowNs:
     ...(item.seriesName === undefined ? {} : { seriesName: item.seriesName }),
     ...(item.durationSeconds === undefined ? {} : { durationSeconds: item.durationSeconds }),
   };
+  const settling = tracked.settling !== undefined && nowNs < tracked.settling.untilNs;
   return {
     sessionId: s.id,
     contentId: buildContentId(serverId, item.id, mediaSourceId),
-    presentationStatus: 'okay',
+    presentationStatus: settling ? 'transitioning' : 'okay',
     anchor: {
       positionNs: positionSecondsToNs(state.positionSeconds),
       wallClockNs: state.receivedMonotonicNs,

@@ -5,7 +5,7 @@
  * synchronously in the event that caused them (state change → control timestamp on the wire
  * without a timer in between).
  */
-import type { Clock, PlaybackEvent, PlaybackFacade, PlaybackSession, TimerHandle } from '../../plugin/index.js';
+import type { Clock, PlaybackEvent, PlaybackFacade, PlaybackSession, PlaybackState, TimerHandle } from '../../plugin/index.js';
 import {
   emptyPresentation,
   presentSession,
@@ -15,6 +15,7 @@ import {
   type Presentation,
   type TrackedSession,
 } from './presentation.js';
+import { anchorPositionAt, playbackSpeed, positionSecondsToNs } from './timeline.js';
 
 export interface Follower {
   current(): Presentation;
@@ -27,6 +28,16 @@ export interface SessionTrackerOptions {
   readonly serverId: string;
   /** How long a stopped session stays "transitioning" before it reads as idle. */
   readonly transitionMs: number;
+  /**
+   * A report whose position leaves the previous report's line by more than this is a seek
+   * (default 100 ms, the drift tolerance).
+   */
+  readonly seekToleranceMs?: number;
+  /**
+   * Longest a seek or item change reads "transitioning" when no later report confirms the new
+   * position (default 1500 ms; 0 turns the settle state off).
+   */
+  readonly settleMs?: number;
 }
 
 interface FollowerState {
@@ -40,6 +51,8 @@ export class SessionTracker {
   private readonly tracked = new Map<string, TrackedSession>();
   private readonly followers = new Set<FollowerState>();
   private readonly transitionNs: bigint;
+  private readonly seekToleranceNs: bigint;
+  private readonly settleNs: bigint;
   private unsubscribe: (() => void) | undefined;
   private sourceDown = false;
   private transitionTimer: TimerHandle | undefined;
@@ -51,6 +64,8 @@ export class SessionTracker {
     private readonly options: SessionTrackerOptions,
   ) {
     this.transitionNs = BigInt(Math.round(options.transitionMs * 1e6));
+    this.seekToleranceNs = BigInt(Math.round((options.seekToleranceMs ?? 100) * 1e6));
+    this.settleNs = BigInt(Math.round((options.settleMs ?? 1500) * 1e6));
   }
 
   /** Subscribes to the playback facade and takes its current sessions. */
@@ -127,19 +142,45 @@ export class SessionTracker {
         before.item.id !== now.item.id ||
         before.state.mediaSourceId !== now.state.mediaSourceId ||
         before.state.isPaused !== now.state.isPaused;
-      return { session, lastEventNs: changed || prev === undefined ? now.state.receivedMonotonicNs : prev.lastEventNs };
+      const lastEventNs = changed || prev === undefined ? now.state.receivedMonotonicNs : prev.lastEventNs;
+      const settling = this.settling(prev, now.item.id, now.state, nowNs);
+      return { session, lastEventNs, ...(settling === undefined ? {} : { settling }) };
     }
     const stoppedAtNs = before !== undefined ? nowNs : prev?.stoppedAtNs;
     return { session, lastEventNs: before !== undefined ? nowNs : (prev?.lastEventNs ?? 0n), ...(stoppedAtNs === undefined ? {} : { stoppedAtNs }) };
   }
 
-  /** Wakes up when the earliest "transitioning" period ends, so followers see it end. */
+  /**
+   * The settle state of a playing session after this report (protocols/dvbcss.md §5:
+   * "transitioning … while buffering after a seek", and between episodes). Jellyfin says nothing
+   * about buffering, so a seek (a jump off the previous report's line) or an item change starts
+   * a settle window that ends when a later report lands on the line, or after `settleMs`.
+   */
+  private settling(prev: TrackedSession | undefined, itemId: string, state: PlaybackState, nowNs: bigint): TrackedSession['settling'] {
+    if (this.settleNs === 0n || prev === undefined) return undefined;
+    const before = prev.session.nowPlaying;
+    const start = { reportNs: state.receivedMonotonicNs, untilNs: nowNs + this.settleNs };
+    if (before === undefined) {
+      // Playback starting again shortly after a stop: the next episode.
+      return prev.stoppedAtNs !== undefined && nowNs - prev.stoppedAtNs < this.transitionNs ? start : undefined;
+    }
+    if (before.item.id !== itemId || before.state.mediaSourceId !== state.mediaSourceId) return start;
+    if (state.receivedMonotonicNs === before.state.receivedMonotonicNs) return prev.settling;
+    const line = { positionNs: positionSecondsToNs(before.state.positionSeconds), wallClockNs: before.state.receivedMonotonicNs, speed: playbackSpeed(before.state.isPaused, before.state.playbackRate) };
+    const error = anchorPositionAt(line, state.receivedMonotonicNs) - positionSecondsToNs(state.positionSeconds);
+    if ((error < 0n ? -error : error) > this.seekToleranceNs) return start;
+    // On the line: a later report confirms the position, so a pending settle ends here.
+    return undefined;
+  }
+
+  /** Wakes up when the earliest "transitioning" period (after a stop, or settling) ends, so followers see it end. */
   private scheduleTransitionEnd(nowNs: bigint): void {
     let earliest: bigint | undefined;
     for (const t of this.tracked.values()) {
-      if (t.stoppedAtNs === undefined) continue;
-      const end = t.stoppedAtNs + this.transitionNs;
-      if (end > nowNs && (earliest === undefined || end < earliest)) earliest = end;
+      const ends = [t.stoppedAtNs === undefined ? undefined : t.stoppedAtNs + this.transitionNs, t.settling?.untilNs];
+      for (const end of ends) {
+        if (end !== undefined && end > nowNs && (earliest === undefined || end < earliest)) earliest = end;
+      }
     }
     this.transitionTimer?.cancel();
     this.transitionTimer = undefined;

@@ -11,6 +11,28 @@ export const PLUGIN_NAME = 'Jellybridge';
 /** Lowest Jellyfin ABI the companion plugin is built for. */
 export const TARGET_ABI = '10.11.0.0';
 
+/**
+ * One build of the companion plugin per Jellyfin ABI (protocols/jellyfin.md §1, §6.2). Jellyfin
+ * offers every version whose `targetAbi` is not above the server's, with no upper bound, so each
+ * ABI gets its own catalog version: the fourth version component is the build's `revision`, and a
+ * 12.x server, seeing both, picks the higher (its own) build while a 10.11 server sees only its own.
+ */
+export interface CompanionBuild {
+  readonly targetAbi: string;
+  /** .NET target framework of `plugin/jellyfin-companion` for this ABI. */
+  readonly framework: string;
+  /** Fourth component of the catalog version ("0.1.0.<revision>"). */
+  readonly revision: number;
+}
+
+export const COMPANION_BUILDS: readonly CompanionBuild[] = [
+  { targetAbi: TARGET_ABI, framework: 'net9.0', revision: 0 },
+  { targetAbi: '12.0.0.0', framework: 'net10.0', revision: 1 },
+];
+
+/** The companion assembly Jellyfin loads (meta.json `assemblies`). */
+export const COMPANION_ASSEMBLY = 'Jellybridge.Companion.dll';
+
 export interface AdapterSummary {
   readonly id: string;
   readonly displayName: string;
@@ -29,6 +51,19 @@ export interface ManifestInput {
   readonly checksum: string;
   readonly timestamp: string;
   readonly adapters: readonly AdapterSummary[];
+  /**
+   * One entry per ABI build (version, targetAbi, zip URL and MD5). Absent: a single version
+   * "x.y.z.0" for TARGET_ABI from `sourceUrl`/`checksum`.
+   */
+  readonly builds?: readonly ManifestVersionBuild[];
+}
+
+/** A built catalog zip for one ABI. */
+export interface ManifestVersionBuild {
+  readonly version: string;
+  readonly targetAbi: string;
+  readonly sourceUrl: string;
+  readonly checksum: string;
 }
 
 export interface ManifestVersion {
@@ -51,11 +86,11 @@ export interface ManifestPackage {
   readonly adapters: readonly AdapterSummary[];
 }
 
-/** npm "0.1.0" → Jellyfin "0.1.0.0". */
-export function toCatalogVersion(semver: string): string {
+/** npm "0.1.0" → Jellyfin "0.1.0.0" (or "0.1.0.<revision>" for a per-ABI build). */
+export function toCatalogVersion(semver: string, revision = 0): string {
   const core = /^(\d+)\.(\d+)\.(\d+)/.exec(semver);
   if (!core) throw new Error(`not a semantic version: ${semver}`);
-  return `${core[1]}.${core[2]}.${core[3]}.0`;
+  return `${core[1]}.${core[2]}.${core[3]}.${revision}`;
 }
 
 /**
@@ -83,23 +118,31 @@ export function buildManifest(input: ManifestInput): readonly ManifestPackage[] 
       overview: 'Bridge your Jellyfin library to TiVo DVRs, the Wii, RSSTV feeds, RTSP cameras and DVB-CSS companion screens.',
       owner: 'jellybridge',
       category: 'General',
-      versions: [
-        {
-          version: toCatalogVersion(input.version),
+      versions: (input.builds ?? [{ version: toCatalogVersion(input.version), targetAbi: TARGET_ABI, sourceUrl: input.sourceUrl, checksum: input.checksum }]).map(
+        (build): ManifestVersion => ({
+          version: build.version,
           changelog: input.changelog,
-          targetAbi: TARGET_ABI,
-          sourceUrl: input.sourceUrl,
-          checksum: input.checksum,
+          targetAbi: build.targetAbi,
+          sourceUrl: build.sourceUrl,
+          checksum: build.checksum,
           timestamp: input.timestamp,
-        },
-      ],
+        }),
+      ),
       adapters: input.adapters,
     },
   ];
 }
 
-/** Jellyfin's `meta.json` inside the zip (PluginManifest.cs). */
-export function buildPluginMeta(input: ManifestInput): Readonly<Record<string, unknown>> {
+/**
+ * Jellyfin's `meta.json` inside the zip (PluginManifest.cs). `build` picks the ABI and version
+ * (default: TARGET_ABI, "x.y.z.0"); `assemblies` whitelists the DLLs Jellyfin loads (omitted when
+ * the zip holds none).
+ */
+export function buildPluginMeta(
+  input: ManifestInput,
+  build: { readonly targetAbi: string; readonly version: string } = { targetAbi: TARGET_ABI, version: toCatalogVersion(input.version) },
+  assemblies: readonly string[] = [],
+): Readonly<Record<string, unknown>> {
   return {
     category: 'General',
     changelog: input.changelog,
@@ -108,10 +151,11 @@ export function buildPluginMeta(input: ManifestInput): Readonly<Record<string, u
     name: PLUGIN_NAME,
     overview: 'Companion for the Jellybridge sidecar.',
     owner: 'jellybridge',
-    targetAbi: TARGET_ABI,
+    targetAbi: build.targetAbi,
     timestamp: input.timestamp,
-    version: toCatalogVersion(input.version),
+    version: build.version,
     status: 'Active',
     autoUpdate: false,
+    ...(assemblies.length === 0 ? {} : { assemblies }),
   };
 }

@@ -45,10 +45,10 @@ export type DeviceResolution<Settings = Readonly<Record<string, unknown>>> =
 
 /**
  * Why a device was refused: `not-enabled` = a known, approved device for which this adapter is
- * off (protocols answer "play failed" rather than "rejected"); `refused` = refused by the admin
- * or a rule; `policy` = an unknown device refused by the new-device policy.
+ * off (protocols answer "play failed" rather than "rejected"); `refused` = refused by the admin,
+ * a rule, or the new-device policy.
  */
-export type RefusalCause = 'not-enabled' | 'refused' | 'policy';
+export type RefusalCause = 'not-enabled' | 'refused';
 
 /** The registry as one adapter sees it (the adapter id is implied). */
 export interface AdapterDevices<Settings = Readonly<Record<string, unknown>>> {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Adapter } from '../../plugin/adapter.js';
+import type { Clock } from '../../plugin/util/clock.js';
 import type { AnyAdapterDescriptor, App } from '../../plugin/app.js';
 import { compose, type Composed } from '../../plugin/compose.js';
 import { validateConfig } from '../../plugin/config/load.js';
@@ -40,6 +41,8 @@ export interface HarnessOptions {
   readonly core?: Readonly<Record<string, unknown>>;
   /** Other descriptors to load alongside (config validation knows them; they stay disabled). */
   readonly others?: readonly AnyAdapterDescriptor[];
+  /** The clock compose() hands to every part (default: the system clock), e.g. one a test can move forward. */
+  readonly clock?: Clock;
 }
 
 export interface Harness {
@@ -77,7 +80,7 @@ export async function startAdapterHarness(options: HarnessOptions): Promise<Harn
   const descriptors = [descriptor, ...(options.others ?? [])];
   const config = validateConfig(raw, descriptors, { env, baseDir: dataDir });
   const logs = new LogSink({ level: options.logLevel ?? 'debug', write: () => undefined, recentCapacity: 5000 });
-  const composed = await compose({ config, descriptors, logs, version: '0.0.0-test', demo: false });
+  const composed = await compose({ config, descriptors, logs, version: '0.0.0-test', demo: false, ...(options.clock ? { clock: options.clock } : {}) });
   const { app } = composed;
   try {
     await app.start();

@@ -5,7 +5,7 @@
  * this module calls only the list methods and `createTimer`.
  */
 import { isSidecarError, type Channel, type Clock, type LiveTvFacade, type Timer } from '../../../plugin/index.js';
-import { checkConflict, isActiveTimer, paddedInterval } from './conflicts.js';
+import { checkConflict, paddedInterval } from './conflicts.js';
 import type { Airing } from './feed-item.js';
 import { matchProgram } from './match-program.js';
 import { resolveChannel, type ResolveOptions } from './resolve-channel.js';
@@ -102,6 +102,6 @@ export class Scheduler {
   }
 
   private activeFor(timers: readonly Timer[], programId: string): Timer | undefined {
-    return timers.find((t) => t.programId === programId && t.status !== 'cancelled' && (isActiveTimer(t) || t.status === 'completed'));
+    return timers.find((t) => t.programId === programId && t.status !== 'cancelled');
   }
 }

@@ -9,7 +9,7 @@ import type { AdapterContext, RequestContext, RequestHandler } from '../../../pl
 import { SidecarError } from '../../../plugin/index.js';
 import type { WiiConfig, WiiDeviceSettings } from '../config.js';
 import { gate } from '../device-gate.js';
-import { itemDuration, itemStreams, wiiProfile } from '../profile.js';
+import { clampPosition, itemDuration, itemStreams, wiiProfile } from '../profile.js';
 import { folderPage, isWiiUserAgent, itemPage, librariesPage, playPage, refusedPage, type PageOptions } from './html.js';
 import { PLAYER_HEIGHT, PLAYER_WIDTH, buildPlayerSwf } from './swf/player.js';
 
@@ -112,8 +112,10 @@ export function createRoutes(options: RoutesOptions): RequestHandler {
         send(res, 200, HTML, itemPage(entry, pageOptions));
         return;
       }
-      const start = Number(ctx.query.get('start') ?? '0');
+      const start = clampPosition(Number(ctx.query.get('start') ?? '0'), itemDuration(entry));
       const useFlv = context.config.httpFlv && ctx.query.get('mode') === 'flv';
+      // Progressive mode cannot seek on the server, so the start offset travels in the FLV URL.
+      const flvUrl = `${base}flv/${encodeURIComponent(entry.id)}${start > 0 ? `?start=${start}` : ''}`;
       send(
         res,
         200,
@@ -124,10 +126,10 @@ export function createRoutes(options: RoutesOptions): RequestHandler {
             swfUrl: `${base}player.swf`,
             rtmpUrl: rtmpUrlFor(ctx.origin, context.config.publicHost, options.rtmpPort(), context.config.app),
             stream: entry.id,
-            startSeconds: Number.isFinite(start) && start > 0 ? start : 0,
+            startSeconds: start,
             durationSeconds: itemDuration(entry),
             bufferSeconds: settings.bufferSeconds,
-            ...(useFlv ? { flvUrl: `${base}flv/${encodeURIComponent(entry.id)}` } : {}),
+            ...(useFlv ? { flvUrl } : {}),
             width: PLAYER_WIDTH,
             height: PLAYER_HEIGHT,
           },
@@ -146,9 +148,11 @@ export function createRoutes(options: RoutesOptions): RequestHandler {
       const entry = await context.library.getItem(device.userId, id);
       if (!entry || entry.kind !== 'item' || !entry.playable) throw new SidecarError('ERR_WII_NOT_FOUND', 'not-found', 'no such item');
       const input = await context.library.getMediaInput(device.userId, id);
+      const startSeconds = clampPosition(Number(ctx.query.get('start') ?? '0'), itemDuration(entry));
       const session = context.transcoder.open({
         input,
         profile: wiiProfile(settings, itemStreams(entry)),
+        ...(startSeconds > 0 ? { startSeconds } : {}),
         keepTimestamps: true,
         signal: ctx.signal,
         ...(entry.media ? { media: entry.media } : {}),

@@ -104,6 +104,26 @@ function clip(name: string, depth: number, x: number, y: number, w: number, h: n
 }
 
 const PREPARING = 'Preparing\u2026';
+const PENDING_CODE = 'Jellyfin.Transcode.Pending';
+
+/**
+ * `say(text, waiting)`: shows a status line (traced as `msg <text>` when it changes) and
+ * remembers whether it is a waiting state ("Preparing…", "Buffering…", "Seeking…"), which the
+ * frame loop clears once playback time advances. Ruffle sends no Buffer.Full after a seek
+ * inside a progressive download, and a real player may miss it too; advancing time is the
+ * reliable sign that frames are showing.
+ */
+const sayFunction = defineFunction(
+  'say',
+  ['text', 'waiting'],
+  set('busy', v('waiting')),
+  ifElse(eq(v('said'), v('text')), [ret(s(undefined))]),
+  set('said', v('text')),
+  setText('msg', v('text')),
+  trace(add(s('msg '), v('text'))),
+);
+
+const say = (text: Code, waiting: boolean): Code => stmt(callFunction('say', text, s(waiting)));
 
 function statusHandler(): Code {
   const code = v('c');
@@ -112,15 +132,15 @@ function statusHandler(): Code {
     ['info'],
     trace(add(s('ns '), path('info', 'code'))),
     local('c', path('info', 'code')),
-    ifElse(is('NetStream.Play.Start'), [set('ended', s(false)), setText('msg', s(PREPARING))]),
-    ifElse(is('NetStream.Seek.Notify'), [set('ended', s(false)), setText('msg', s(PREPARING))]),
-    ifElse(is('Jellyfin.Transcode.Pending'), [setText('msg', s(`${PREPARING} (starting the transcode)`))]),
-    ifElse(is('NetStream.Buffer.Full'), [setText('msg', s(''))]),
-    ifElse(is('NetStream.Unpause.Notify'), [setText('msg', s(''))]),
-    ifElse(is('NetStream.Pause.Notify'), [setText('msg', s('Paused'))]),
+    ifElse(is('NetStream.Play.Start'), [set('ended', s(false)), say(s(PREPARING), true)]),
+    ifElse(is('NetStream.Seek.Notify'), [set('ended', s(false)), say(s(PREPARING), true)]),
+    ifElse(is(PENDING_CODE), [say(s(`${PREPARING} (starting the transcode)`), true)]),
+    ifElse(is('NetStream.Buffer.Full'), [ifElse(not(v('paused')), [say(s(''), false)])]),
+    ifElse(is('NetStream.Unpause.Notify'), [say(s(''), false)]),
+    ifElse(is('NetStream.Pause.Notify'), [say(s('Paused'), false)]),
     ifElse(is('NetStream.Play.Stop'), [set('ended', s(true))]),
-    ifElse(is('NetStream.Buffer.Empty'), [ifElse(v('ended'), [setText('msg', s('Finished'))], [setText('msg', s('Buffering\u2026'))])]),
-    ifElse(eq(path('info', 'level'), s('error')), [setText('msg', add(s('Cannot play: '), v('c')))]),
+    ifElse(is('NetStream.Buffer.Empty'), [ifElse(v('ended'), [say(s('Finished'), false)], [say(s('Buffering\u2026'), true)])]),
+    ifElse(eq(path('info', 'level'), s('error')), [say(add(s('Cannot play: '), v('c')), false)]),
   );
 }
 
@@ -136,8 +156,65 @@ function startStreamFunction(): Code {
     setMember(v('ns'), 'onStatus', statusHandler()),
     setMember(v('ns'), 'onPlayStatus', fn(['info'], trace(add(s('ns '), path('info', 'code'))), ifElse(eq(path('info', 'code'), s('NetStream.Play.Complete')), [set('ended', s(true))]))),
     setMember(v('ns'), 'onMetaData', fn(['m'], ifElse(gt(path('m', 'duration'), s(0)), [set('dur', path('m', 'duration'))]))),
-    setText('msg', s(PREPARING)),
+    say(s(PREPARING), true),
+    // HTTP mode: the page put the start offset into the FLV URL (the server seeks).
     ifElse(v('httpMode'), [stmt(callMethod(v('ns'), 'play', v('flv')))], [stmt(callMethod(v('ns'), 'play', v('stream'), v('startAt')))]),
+  );
+}
+
+/** Pause button: the Wii Remote's A button is a mouse click. */
+function pauseHandler(): Code {
+  return fn(
+    [],
+    set('paused', not(v('paused'))),
+    stmt(callMethod(v('ns'), 'pause', v('paused'))),
+    ifElse(
+      v('paused'),
+      [trace(s('ui pause')), setText('pl', s('Play')), say(s('Paused'), false)],
+      [trace(s('ui play')), setText('pl', s('Pause')), say(s(''), false)],
+    ),
+  );
+}
+
+/** Seek bar: seek where the pointer clicked (sb._xmouse is relative to the bar). */
+function seekHandler(): Code {
+  return fn(
+    [],
+    ifElse(gt(v('dur'), s(0)), [
+      local('t', callMethod(v('Math'), 'floor', mul(div(path('sb', '_xmouse'), s(BAR_WIDTH)), v('dur')))),
+      ifElse(lt(v('t'), s(0)), [local('t', s(0))]),
+      trace(add(s('ui seek '), v('t'))),
+      say(s('Seeking\u2026'), true),
+      set('lastT', v('t')),
+      stmt(callMethod(v('ns'), 'seek', v('t'))),
+    ]),
+  );
+}
+
+/**
+ * Every frame: time / duration (traced as `tm <text>` when the text changes) and the seek bar
+ * fill; a waiting message goes once time advances by less than a second (normal playback,
+ * not a jump).
+ */
+function frameHandler(): Code {
+  return fn(
+    [],
+    ifElse(v('ns'), [
+      local('t', path('ns', 'time')),
+      ifElse(v('busy'), [ifElse(not(v('paused')), [ifElse(gt(v('t'), v('lastT')), [ifElse(lt(v('t'), add(v('lastT'), s(1))), [say(s(''), false)])])])]),
+      set('lastT', v('t')),
+      ifElse(
+        gt(v('dur'), s(0)),
+        [
+          local('x', add(add(callFunction('fmt', v('t')), s(' / ')), callFunction('fmt', v('dur')))),
+          local('p', mul(div(v('t'), v('dur')), s(100))),
+          ifElse(gt(v('p'), s(100)), [local('p', s(100))]),
+          setMember(v('sf'), '_xscale', v('p')),
+        ],
+        [local('x', callFunction('fmt', v('t')))],
+      ),
+      ifElse(not(eq(v('x'), v('shown'))), [set('shown', v('x')), setText('tm', v('x')), trace(add(s('tm '), v('x')))]),
+    ]),
   );
 }
 
@@ -145,6 +222,7 @@ function script(): Code {
   return program(
     boxFunction,
     fmtFunction,
+    sayFunction,
     // FlashVars arrive as strings on _root.
     set('dur', callFunction('Number', v('dur'))),
     ifElse(not(gt(v('dur'), s(0))), [set('dur', s(0))]),
@@ -156,61 +234,24 @@ function script(): Code {
     set('started', s(false)),
     set('ended', s(false)),
     set('paused', s(false)),
+    set('busy', s(false)),
+    set('said', s('')),
+    set('shown', s('')),
+    set('lastT', v('startAt')),
     textFormat('tfBig', 22, 'center'),
     textFormat('tfSmall', 18, 'left'),
     textFormat('tfButton', 18, 'center'),
-    textField('msg', 10, 0, 150, PLAYER_WIDTH, 40, 'tfBig', 'Connecting\u2026'),
+    textField('msg', 10, 0, 150, PLAYER_WIDTH, 40, 'tfBig', ''),
+    say(s('Connecting\u2026'), false),
     clip('pb', 20, 10, VIDEO_HEIGHT + 4, 100, 32, 0x444444),
     textField('pl', 21, 10, VIDEO_HEIGHT + 8, 100, 28, 'tfButton', 'Pause'),
     textField('tm', 22, 120, VIDEO_HEIGHT + 8, 145, 28, 'tfSmall', '0:00'),
     clip('sb', 30, BAR_X, VIDEO_HEIGHT + 12, BAR_WIDTH, 16, 0x555555),
     clip('sf', 31, BAR_X, VIDEO_HEIGHT + 12, BAR_WIDTH, 16, 0xdddddd),
     setMember(v('sf'), '_xscale', s(0)),
-    // Pause button: the Wii Remote's A button is a mouse click.
-    setMember(
-      v('pb'),
-      'onRelease',
-      fn(
-        [],
-        set('paused', not(v('paused'))),
-        stmt(callMethod(v('ns'), 'pause', v('paused'))),
-        ifElse(v('paused'), [setText('pl', s('Play'))], [setText('pl', s('Pause'))]),
-      ),
-    ),
-    // Seek bar: seek where the pointer clicked (sb._xmouse is relative to the bar).
-    setMember(
-      v('sb'),
-      'onRelease',
-      fn(
-        [],
-        ifElse(gt(v('dur'), s(0)), [
-          local('t', mul(div(path('sb', '_xmouse'), s(BAR_WIDTH)), v('dur'))),
-          ifElse(lt(v('t'), s(0)), [local('t', s(0))]),
-          setText('msg', s('Seeking\u2026')),
-          stmt(callMethod(v('ns'), 'seek', v('t'))),
-        ]),
-      ),
-    ),
-    setMember(
-      v('_root'),
-      'onEnterFrame',
-      fn(
-        [],
-        ifElse(v('ns'), [
-          local('t', path('ns', 'time')),
-          ifElse(
-            gt(v('dur'), s(0)),
-            [
-              setText('tm', add(add(callFunction('fmt', v('t')), s(' / ')), callFunction('fmt', v('dur')))),
-              local('p', mul(div(v('t'), v('dur')), s(100))),
-              ifElse(gt(v('p'), s(100)), [local('p', s(100))]),
-              setMember(v('sf'), '_xscale', v('p')),
-            ],
-            [setText('tm', callFunction('fmt', v('t')))],
-          ),
-        ]),
-      ),
-    ),
+    setMember(v('pb'), 'onRelease', pauseHandler()),
+    setMember(v('sb'), 'onRelease', seekHandler()),
+    setMember(v('_root'), 'onEnterFrame', frameHandler()),
     startStreamFunction(),
     set('nc', newObject('NetConnection')),
     setMember(
@@ -220,7 +261,7 @@ function script(): Code {
         ['info'],
         trace(add(s('nc '), path('info', 'code'))),
         ifElse(eq(path('info', 'code'), s('NetConnection.Connect.Success')), [stmt(callFunction('startStream'))], [
-          ifElse(not(v('httpMode')), [setText('msg', add(s('Cannot connect: '), path('info', 'code')))]),
+          ifElse(not(v('httpMode')), [say(add(s('Cannot connect: '), path('info', 'code')), false)]),
         ]),
       ),
     ),

@@ -130,4 +130,73 @@ describe('SessionTracker', () => {
       assert.equal(calls, 0);
     });
   });
+
+  describe('settling after a seek or an item change', () => {
+    it('reads transitioning after a seek until a later report lands on the new line', () => {
+      const f = tracker.follow({ kind: 'any' }, everyone);
+      playback.publish([playing('s1', 'item1', 10)]);
+      clock.advanceMs(500);
+      playback.publish([playing('s1', 'item1', 600)]);
+      assert.equal(f.current().presentationStatus, 'transitioning');
+      assert.equal(f.current().anchor?.positionNs, 600_000_000_000n, 'the timeline follows the seek at once');
+      clock.advanceMs(400);
+      playback.publish([playing('s1', 'item1', 600.4)]);
+      assert.equal(f.current().presentationStatus, 'okay');
+    });
+
+    it('reads okay again after the settle window when no report confirms the seek', () => {
+      const f = tracker.follow({ kind: 'any' }, everyone);
+      const seen: string[] = [];
+      f.onChange((p) => seen.push(p.presentationStatus));
+      playback.publish([playing('s1', 'item1', 10)]);
+      clock.advanceMs(100);
+      playback.publish([playing('s1', 'item1', 0)]);
+      assert.equal(f.current().presentationStatus, 'transitioning');
+      clock.advanceMs(1499);
+      assert.equal(f.current().presentationStatus, 'transitioning');
+      clock.advanceMs(2);
+      assert.equal(f.current().presentationStatus, 'okay');
+      assert.deepEqual(seen, ['okay', 'transitioning', 'okay']);
+    });
+
+    it('treats reports within the seek tolerance, pauses and resumes as no seek', () => {
+      const f = tracker.follow({ kind: 'any' }, everyone);
+      playback.publish([playing('s1', 'item1', 10)]);
+      clock.advanceMs(1000);
+      playback.publish([playing('s1', 'item1', 11.05)]);
+      assert.equal(f.current().presentationStatus, 'okay');
+      clock.advanceMs(1000);
+      playback.publish([playing('s1', 'item1', 12.05, { isPaused: true })]);
+      clock.advanceMs(5000);
+      playback.publish([playing('s1', 'item1', 12.05)]);
+      assert.equal(f.current().presentationStatus, 'okay');
+    });
+
+    it('reads transitioning when the item changes while playing, and when playback starts again soon after a stop', () => {
+      const f = tracker.follow({ kind: 'any' }, everyone);
+      playback.publish([playing('s1', 'episode1', 1300)]);
+      playback.publish([playing('s1', 'episode2', 0)]);
+      assert.equal(f.current().presentationStatus, 'transitioning');
+      assert.match(f.current().contentId ?? '', /episode2/);
+      clock.advanceMs(2000);
+      assert.equal(f.current().presentationStatus, 'okay');
+      playback.publish([session({ id: 's1' })]);
+      clock.advanceMs(500);
+      playback.publish([playing('s1', 'episode3', 0)]);
+      assert.equal(f.current().presentationStatus, 'transitioning');
+      clock.advanceMs(1501);
+      assert.equal(f.current().presentationStatus, 'okay');
+    });
+
+    it('reads okay for a first start and never settles when settleMs is 0', () => {
+      const t2 = new SessionTracker(playback, clock, { serverId: 'srv', transitionMs: 3000, settleMs: 0 });
+      t2.start();
+      const f = t2.follow({ kind: 'any' }, everyone);
+      playback.publish([playing('s1', 'item1', 10)]);
+      assert.equal(f.current().presentationStatus, 'okay');
+      playback.publish([playing('s1', 'item1', 900)]);
+      assert.equal(f.current().presentationStatus, 'okay');
+      t2.stop();
+    });
+  });
 });

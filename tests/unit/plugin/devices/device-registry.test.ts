@@ -45,7 +45,7 @@ describe('DeviceRegistry', () => {
     it('refuses an adapter the rule does not mention', () => {
       const { registry } = registryFixture({ rules: [livingRoom] });
       const result = registry.forAdapter('wii').resolve({ ip: '192.168.1.20', tsn: 'A9400000000ABCD' });
-      assert.deepEqual(result, { status: 'refused', deviceId: 'living-room-tivo', reason: 'adapter wii is not enabled for this device' });
+      assert.deepEqual(result, { status: 'refused', deviceId: 'living-room-tivo', reason: 'adapter wii is not enabled for this device', cause: 'not-enabled' });
     });
     it('holds a device matching a rule with approved: false', () => {
       const { registry } = registryFixture({ rules: [{ ...livingRoom, approved: false }] });

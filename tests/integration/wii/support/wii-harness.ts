@@ -1,0 +1,90 @@
+/**
+ * The real sidecar (tests/support/adapter-harness.ts: the CLI's compose() with the device
+ * registry, library source, transcode service and listeners) with the Wii adapter enabled on
+ * free loopback ports, plus a small local media folder of generated clips for the RTMP tests.
+ */
+import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { wiiAdapter } from '../../../../adapters/wii/index.js';
+import { entryIdOf } from '../../../../plugin/library/local-folder/index.js';
+import { startAdapterHarness, type Harness, type HarnessDevice } from '../../../support/adapter-harness.js';
+import type { FakeJellyfin } from '../../../support/fake-jellyfin.js';
+import { makeClip, type ClipSpec } from '../../../support/media.js';
+
+/** Clips of the generated test library, by file name under `Clips/`. */
+export const TEST_CLIPS = {
+  short: { duration: 4, width: 320, height: 240 },
+  long: { duration: 120, width: 320, height: 240, fps: 25 },
+} as const satisfies Readonly<Record<string, ClipSpec>>;
+
+export type TestClipName = keyof typeof TEST_CLIPS;
+
+let library: Promise<string> | undefined;
+
+/** `<tmp>/Clips/{short,long}.mp4` (generated once per process); the folder is a library. */
+export function ensureClipLibrary(): Promise<string> {
+  library ??= (async () => {
+    const root = join(tmpdir(), `jellybridge-wii-clips-${process.pid}`);
+    mkdirSync(join(root, 'Clips'), { recursive: true });
+    for (const [name, spec] of Object.entries(TEST_CLIPS)) {
+      const target = join(root, 'Clips', `${name}.mp4`);
+      if (existsSync(target)) continue;
+      // Hidden while copying: the library scanner skips hidden names.
+      const partial = join(root, 'Clips', `.${name}.mp4`);
+      copyFileSync(await makeClip(spec), partial);
+      renameSync(partial, target);
+    }
+    return root;
+  })();
+  return library;
+}
+
+/** Item id of a generated clip in the local library (ids hash the root-relative path). */
+export function clipId(name: TestClipName): string {
+  return entryIdOf(`Clips/${name}.mp4`);
+}
+
+export interface WiiHarnessOptions {
+  readonly config?: Readonly<Record<string, unknown>>;
+  readonly devices?: readonly HarnessDevice[];
+  readonly policy?: 'allow' | 'hold' | 'refuse';
+  /** Default: the generated clip library. */
+  readonly source?: 'clips' | 'demo' | { readonly jellyfin: FakeJellyfin };
+}
+
+/** Wii defaults for tests: RTMP on 127.0.0.1:0, the progressive-FLV debug path on, short handshake timeout. */
+export const WII_TEST_CONFIG = { rtmpPort: 0, rtmpHost: '127.0.0.1', httpFlv: true, handshakeTimeoutMs: 1000 } as const;
+
+export async function startWiiHarness(options: WiiHarnessOptions = {}): Promise<Harness> {
+  const source = options.source ?? 'clips';
+  const harness = await startAdapterHarness({
+    descriptor: wiiAdapter,
+    config: { ...WII_TEST_CONFIG, ...options.config },
+    ...(source === 'clips' ? { source: 'local' as const, mediaRoot: await ensureClipLibrary() } : source === 'demo' ? { source: 'local' as const } : { source }),
+    ...(options.devices ? { devices: options.devices } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
+  // The local folder scans in the background after start: wait for one full scan.
+  if (source !== 'clips' && source !== 'demo') return harness;
+  try {
+    await harness.composed.source.library.rescan();
+  } catch (error) {
+    await harness.stop();
+    throw error;
+  }
+  return harness;
+}
+
+/** The Wii adapter's bound RTMP port. */
+export function rtmpPort(harness: Harness): number {
+  return harness.adapter.health().ports?.['rtmp'] ?? 0;
+}
+
+/** Resolves once no transcode is running (or rejects after `timeoutMs`). */
+export async function noTranscodesLeft(harness: Harness, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (harness.composed.transcoder.active().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const left = harness.composed.transcoder.active().length;
+  if (left > 0) throw new Error(`${left} transcode(s) still running ${timeoutMs} ms later`);
+}
