@@ -4,6 +4,7 @@
  * playback into presentations. The constructor opens nothing; start() opens, stop() closes.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -21,6 +22,8 @@ import { serveCii, type CiiEndpointInfo } from './cii-server.js';
 import type { TimelineOption } from './cii-message.js';
 import type { DvbcssConfig, DvbcssDeviceSettings } from './config.js';
 import { clientFacingHost, endpointPath, parseEndpoint, type Endpoint } from './endpoints.js';
+import { companionHost, companionUrl } from './page/companion-link.js';
+import { createCompanionRoutes } from './page/companion-routes.js';
 import type { FollowSpec } from './presentation.js';
 import { SessionTracker } from './session-tracker.js';
 import { DEFAULT_TIMELINE_SELECTOR } from './timeline.js';
@@ -69,6 +72,7 @@ export class DvbcssAdapter implements Adapter {
   private udp: WallClockUdpServer | undefined;
   private parameters: WallClockParameters | undefined;
   private wsPort = 0;
+  private companionLink = '';
   private readonly udpDecisions = new Map<string, { readonly allowed: boolean; readonly until: number }>();
   private offDevices: (() => void) | undefined;
   private started = false;
@@ -82,6 +86,29 @@ export class DvbcssAdapter implements Adapter {
       seekToleranceMs: config.driftToleranceMs,
       settleMs: config.settleMs,
     });
+    context.http.mount(
+      createCompanionRoutes({
+        resolve: (identity) => context.devices.resolve(identity),
+        sessions: () => this.tracker.sessions(),
+        visibility: (device) => this.visibility(device),
+        wsPort: () => this.wsPort,
+        companionUrl: () => this.companionPageUrl(),
+        serverName: context.server.serverName,
+      }),
+    );
+  }
+
+  /**
+   * The companion page link for phones (`http://<LAN host>:<device port>/dvbcss/`), shown in
+   * health detail so the admin UI can link it and render its QR code (`…/dvbcss/qr.svg`).
+   */
+  companionPageUrl(): string {
+    if (this.companionLink !== '') return this.companionLink;
+    const host = companionHost({ companionHost: this.context.config.companionHost, bind: this.context.config.bind }, networkInterfaces());
+    const link = companionUrl(host, this.context.http.devicePort(), this.context.id);
+    // Cached once the device host listens (its port is 0 before).
+    if (this.context.http.devicePort() !== 0) this.companionLink = link;
+    return link;
   }
 
   /** The tracker (the companion page lists its sessions). */
@@ -118,7 +145,7 @@ export class DvbcssAdapter implements Adapter {
       this.wsPort = await listen(http, config.wsPort, config.bind);
       this.udp = new WallClockUdpServer({ clock, log, host: config.bind, port: config.wcPort, parameters: this.parameters, allow: (a) => this.allowUdp(a) });
       const wcPort = await this.udp.start();
-      this.setState('ready', `CII/TS on ws ${config.bind}:${this.wsPort}, wall clock on udp ${config.bind}:${wcPort}`);
+      this.setState('ready', `companion page: ${this.companionPageUrl()} · CII/TS on ws ${config.bind}:${this.wsPort}, wall clock on udp ${config.bind}:${wcPort}`);
       log.info('dvbcss listening', { wsPort: this.wsPort, wcPort, precisionLog2: this.parameters.precisionLog2 });
     } catch (err) {
       const error = new SidecarError('ERR_DVBCSS_LISTEN', 'unavailable', `DVB-CSS cannot listen: ${errorMessage(err)}`, { cause: err });

@@ -10,7 +10,7 @@ export interface FeedChannel {
 }
 
 // `C` is a prefix only together with a number: `CNN` is the call sign CNN, not C + `NN`.
-const CHANNEL = /^(?:C(\d+(?:[.-]\d+)?))?([A-Za-z][A-Za-z0-9-]*)$/;
+const CHANNEL = /^(?:[Cc](\d+(?:[.-]\d+)?))?([A-Za-z][A-Za-z0-9-]*)$/;
 const SPACED = /^(\d+(?:[.-]\d+)?)\s+([A-Za-z][A-Za-z0-9-]*)$/;
 const DOMAIN_SUFFIX = /(?:\.[A-Za-z][A-Za-z0-9-]*)+$/;
 

@@ -23,7 +23,14 @@ export interface BeaconOptions {
   readonly clock: Clock;
   readonly log: Logger;
   /** A TiVo introduced itself (name for the device registry). */
-  readonly onTivo?: (info: { readonly ip: string; readonly tsn?: string; readonly machine?: string }) => void;
+  readonly onTivo?: (info: TivoIntroduction) => void;
+}
+
+/** What a TiVo's beacon says about it: its address, TSN (`identity=`) and name (`machine=`). */
+export interface TivoIntroduction {
+  readonly ip: string;
+  readonly tsn?: string;
+  readonly machine?: string;
 }
 
 const FAST_PERIOD_MS = 5000;

@@ -30,9 +30,34 @@ export const tivoConfigSchema = z.strictObject({
       listenTcp: z.boolean().default(true),
       /** Answer TiVos' broadcast beacons with a unicast `method=connected` beacon on UDP `port`. */
       listenUdp: z.boolean().default(true),
+      /** Record TiVos that announce themselves (TSN + `machine=` name) in the device registry. */
+      registerTivos: z.boolean().default(true),
     })
     .prefault({}),
-  mdns: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  mdns: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** UDP port of the responder (5353; 0 picks a free one, useful with a loopback interface only). */
+      port: port.default(5353),
+      /**
+       * Interface address to bind and join the group on (default: all). A loopback address
+       * (`127.0.0.1`) keeps mDNS off the network: no group is joined, answers go to askers only.
+       */
+      interface: z.string().min(1).exactOptional(),
+      /** Destinations (`host` or `host:port`) of the start-up announcements and the goodbye. */
+      announceTo: z.array(z.string().min(1)).default(['224.0.0.251:5353']),
+      /** Unsolicited announcements at start, one second apart (RFC 6762 §8.3 asks for at least two). */
+      announcements: z.number().int().min(0).max(8).default(2),
+      /** Address in the A record (default: the interface, else the first non-internal IPv4). */
+      address: z.string().min(1).exactOptional(),
+    })
+    .prefault({}),
+  /**
+   * When every transcode slot is busy, a transfer holds the TiVo's connection (headers and the
+   * .TiVo header already sent) this long for a slot, then closes without the chunked
+   * terminator so the TiVo retries with a Range a little later (README "Busy transcoder").
+   */
+  busyWaitSeconds: z.number().min(0).max(120).default(20),
   /** Pad MPEG-PS transcodes with padding packets to exactly the advertised SourceSize. */
   padToEstimate: z.boolean().default(false),
   sdVideoBitrateKbps: kbps.default(4096),

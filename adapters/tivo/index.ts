@@ -5,12 +5,13 @@
  */
 import type { Adapter, AdapterContext, AdapterDescriptor, AdapterHealth, AdapterState } from '../../plugin/adapter.js';
 import { errorMessage, type MediaItem } from '../../plugin/index.js';
-import { BeaconService } from './beacon.js';
+import { BeaconService, type TivoIntroduction } from './beacon.js';
 import { beaconIdentity } from './beacon-packet.js';
 import { Catalog } from './catalog.js';
 import { tivoConfigSchema, tivoDeviceDefaults, tivoDeviceSchema, type TivoConfig, type TivoDeviceSettings } from './config.js';
 import { createHmoHandler } from './hmo-handler.js';
 import { MdnsAnnouncer } from './mdns.js';
+import { TivoIntroductions } from './introductions.js';
 import type { ListingCache, TivoServices } from './routes/shared.js';
 
 export type { TivoConfig, TivoDeviceSettings } from './config.js';
@@ -66,6 +67,7 @@ class TivoAdapter implements Adapter {
     };
     context.http.listen(config.port, createHmoHandler(services, context.devices, () => this.stopping), config.bind);
     const identity = beaconIdentity(context.server.serverId);
+    const introductions = new TivoIntroductions(context.devices, () => clock.now(), log);
     if (config.beacon.enabled) {
       this.beacon = new BeaconService({
         targets: config.beacon.targets,
@@ -78,17 +80,30 @@ class TivoAdapter implements Adapter {
         httpPort: () => context.http.boundPort() || config.port,
         clock,
         log,
+        ...(config.beacon.registerTivos ? { onTivo: (tivo: TivoIntroduction) => introductions.seen(tivo) } : {}),
       });
     }
     if (config.mdns.enabled) {
-      this.mdns = new MdnsAnnouncer({ instanceName: serverName, httpPort: () => context.http.boundPort() || config.port, identity, log });
+      const m = config.mdns;
+      this.mdns = new MdnsAnnouncer({
+        instanceName: serverName,
+        httpPort: () => context.http.boundPort() || config.port,
+        identity,
+        clock,
+        log,
+        port: m.port,
+        announceTo: m.announceTo,
+        announcements: m.announcements,
+        ...(m.interface !== undefined ? { interface: m.interface } : {}),
+        ...(m.address !== undefined ? { address: m.address } : {}),
+      });
     }
   }
 
   async start(): Promise<void> {
     try {
       await this.beacon?.start();
-      this.mdns?.start();
+      await this.mdns?.start();
       this.setState('ready', `HMO on port ${this.context.http.boundPort()}`);
     } catch (error) {
       this.lastError = { code: 'ERR_TIVO_START', message: errorMessage(error), at: new Date(this.context.clock.now()).toISOString() };
@@ -106,12 +121,17 @@ class TivoAdapter implements Adapter {
 
   health(): AdapterHealth {
     const ports: Record<string, number> = { http: this.context.http.boundPort() };
-    if (this.beacon) ports['beacon'] = this.beacon.udpPort;
+    if (this.beacon) {
+      ports['beacon'] = this.beacon.udpPort;
+      if (this.beacon.tcpPort) ports['beaconTcp'] = this.beacon.tcpPort;
+    }
+    if (this.mdns?.boundPort) ports['mdns'] = this.mdns.boundPort;
+    const mdns = this.mdns?.counts();
     return {
       state: this.state,
       since: this.since,
       detail: this.detail,
-      counters: { ...this.counters, beacons: this.beacon?.beaconsSent() ?? 0 },
+      counters: { ...this.counters, beacons: this.beacon?.beaconsSent() ?? 0, ...(mdns ? { mdnsAnnouncements: mdns.announcements, mdnsAnswers: mdns.answers } : {}) },
       ...(this.lastError ? { lastError: this.lastError } : {}),
       ports,
     };

@@ -6,6 +6,7 @@
  */
 import { SidecarError } from '../util/errors.js';
 import { secondsToTicks } from './ticks.js';
+import type { ServerTranscodeRequest } from '../library/source.js';
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -27,17 +28,6 @@ export function staticStreamUrl(baseUrl: string, itemId: string, mediaSourceId: 
   });
 }
 
-/** A transcode done by Jellyfin's own ffmpeg (see plugin/jellyfin/README.md for trade-offs). */
-export interface ServerTranscodeParams {
-  readonly container: string;
-  readonly videoCodec: string;
-  readonly audioCodec: string;
-  readonly videoBitrateKbps?: number;
-  readonly audioBitrateKbps?: number;
-  readonly maxWidth?: number;
-  readonly maxHeight?: number;
-  readonly startSeconds?: number;
-}
 
 /** Containers documented for `/Videos/{id}/stream.{container}` (protocols/jellyfin.md §4.3). */
 export const TRANSCODE_CONTAINERS: ReadonlySet<string> = new Set([
@@ -62,7 +52,7 @@ function positive(name: string, value: number | undefined): number | undefined {
 export function serverTranscodeUrl(
   baseUrl: string,
   itemId: string,
-  request: ServerTranscodeParams,
+  request: ServerTranscodeRequest,
   context: { readonly mediaSourceId?: string; readonly deviceId: string; readonly apiKey: string },
 ): string {
   if (!TRANSCODE_CONTAINERS.has(request.container)) {

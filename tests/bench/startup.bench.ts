@@ -6,7 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,23 +14,12 @@ import type { MediaInfo } from '../../plugin/library/model.js';
 import { silentLogger } from '../../plugin/log/logger.js';
 import { openDatabase } from '../../plugin/state/db.js';
 import { systemClock } from '../../plugin/util/clock.js';
+import { freePort } from '../support/cli.js';
 import { repoRoot } from '../support/paths.js';
 import type { BenchResult } from './types.js';
 
 const FILES = 10_000;
 const TARGET_MS = 2000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function timeProcess(args: readonly string[], until?: () => Promise<boolean>): Promise<number> {
   const started = performance.now();

@@ -63,6 +63,12 @@ export interface BuiltFeed {
   readonly lastModified: number;
 }
 
+/** The friend's name without anything that looks like an e-mail address (RSS `author` would want one; we never publish it). */
+export function displayName(name: string): string {
+  const cleaned = oneLine(name.replace(/<?[^\s<>@]+@[^\s<>@]+>?/g, ''));
+  return cleaned === '' ? 'a friend' : cleaned;
+}
+
 function entryTitle(entry: FeedEntry): string {
   const title = oneLine(entry.title);
   const episode = entry.episodeTitle === undefined ? '' : oneLine(entry.episodeTitle);
@@ -71,7 +77,8 @@ function entryTitle(entry: FeedEntry): string {
 
 function entryDescription(entry: FeedEntry, max: number): string {
   const note = entry.note === undefined ? '' : oneLine(entry.note);
-  const parts = [note === '' ? `Suggested by ${oneLine(entry.suggestedBy)}` : `Suggested by ${oneLine(entry.suggestedBy)}: "${note}"`];
+  const by = displayName(entry.suggestedBy);
+  const parts = [note === '' ? `Suggested by ${by}` : `Suggested by ${by}: "${note}"`];
   if (entry.synopsis !== undefined && oneLine(entry.synopsis) !== '') parts.push(oneLine(entry.synopsis));
   return capText(parts.join(' — '), max);
 }
@@ -109,7 +116,7 @@ export function buildFeed(header: FeedHeader, all: readonly FeedEntry[], options
     lines.push(element('description', entryDescription(entry, options.descriptionMaxLength)));
     lines.push(`      <guid isPermaLink="false">${escapeXml(entry.guid)}</guid>`);
     lines.push(element('pubDate', formatRfc822(entry.suggestedAt)));
-    lines.push(element('dc:creator', oneLine(entry.suggestedBy)));
+    lines.push(element('dc:creator', displayName(entry.suggestedBy)));
     lines.push(element('rsstv:tvchannel', formatTvChannel(entry.channelNumber, entry.callSign)));
     lines.push(element('rsstv:tvstart', formatXmltvTime(entry.start, options.offsetAt(entry.start))));
     lines.push(element('rsstv:tvstop', formatXmltvTime(entry.stop, options.offsetAt(entry.stop))));

@@ -101,7 +101,8 @@ export async function startRufflePageServer(sidecarOrigin: string): Promise<Ruff
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
     requested.push(path);
-    if (path.startsWith('/ruffle/')) serveRuffle(path.split('?')[0] ?? path, res);
+    if (path === '/favicon.ico') res.writeHead(204).end();
+    else if (path.startsWith('/ruffle/')) serveRuffle(path.split('?')[0] ?? path, res);
     else proxy(req, res, path);
   });
   server.on('connection', (s: Socket) => {

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Path of a fixture in tests/fixtures/rsstv. */
+export function fixturePath(name: string): string {
+  return join(here, '../../../fixtures/rsstv', name);
+}
+
+/** A fixture file from tests/fixtures/rsstv as bytes. */
+export function fixtureBytes(name: string): Buffer {
+  return readFileSync(fixturePath(name));
+}
