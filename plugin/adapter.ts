@@ -23,6 +23,18 @@ export interface AdapterHealth {
   readonly ports?: Readonly<Record<string, number>>;
 }
 
+/** A long-running recorder an adapter runs (camera), as the admin UI shows it. No URLs: they hold credentials. */
+export interface RecorderStatus {
+  readonly id: string;
+  readonly name: string;
+  readonly state: string;
+  readonly detail?: string | undefined;
+  readonly since?: string | undefined;
+  readonly currentFile?: string | undefined;
+  readonly bytes?: number | undefined;
+  readonly lastError?: { readonly code: string; readonly message: string; readonly at: string } | undefined;
+}
+
 export interface Adapter {
   /** Opens the adapter's own sockets, timers and recorders; runs once, after HTTP listens. */
   start(): Promise<void>;
@@ -30,6 +42,8 @@ export interface Adapter {
   stop(): Promise<void>;
   /** Synchronous and cheap. */
   health(): AdapterHealth;
+  /** Recorders this adapter runs, for the admin UI (camera). */
+  recorders?(): readonly RecorderStatus[];
 }
 
 /** A structural schema (zod's `safeParse` shape) so the core need not import zod here. */

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Adapter, AdapterContext, AdapterDescriptor, AdapterHealth, ServerInfo } from './adapter.js';
+import type { Adapter, AdapterContext, AdapterDescriptor, AdapterHealth, RecorderStatus, ServerInfo } from './adapter.js';
 import type { AdapterDevices } from './devices/types.js';
 import { HttpHost } from './http/http-host.js';
 import { sendJson } from './http/errors-to-http.js';
@@ -38,6 +38,8 @@ export interface AppOptions {
   readonly startTimeoutMs: number;
   /** Called last on stop (close the database, flush logs). */
   readonly onStopped?: () => void | Promise<void>;
+  /** Core routes on the device-facing host besides /health (e.g. the plugin catalog at /catalog/). */
+  readonly deviceRoutes?: readonly { readonly prefix: string; readonly handler: RequestHandler }[];
 }
 
 interface AdapterSlot {
@@ -78,6 +80,7 @@ export class App {
     });
     this.deviceHost.mount('/health', (_req, res) => sendJson(res, 200, this.health()));
     this.deviceHost.mount('/api/adapters', (_req, res) => sendJson(res, 200, this.adapterList()));
+    for (const route of options.deviceRoutes ?? []) this.deviceHost.mount(route.prefix, route.handler);
     this.slots = options.descriptors.map((descriptor) => ({ descriptor, started: false }));
   }
 
@@ -162,6 +165,18 @@ export class App {
     await this.options.source.stop().catch((error: unknown) => log.error('stopping library source failed', { error }));
     await this.options.onStopped?.();
     this.phase = 'stopped';
+  }
+
+  /** Every adapter's recorders (camera), for the admin UI. */
+  recorders(): readonly RecorderStatus[] {
+    return this.slots.flatMap((slot) => {
+      try {
+        return slot.adapter?.recorders?.() ?? [];
+      } catch (error) {
+        this.options.log.warn('recorders() failed', { adapter: slot.descriptor.id, error: errorMessage(error) });
+        return [];
+      }
+    });
   }
 
   health(): HealthReport {

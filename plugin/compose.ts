@@ -11,11 +11,14 @@ import { createAdminHandler } from './admin/admin-handler.js';
 import { adminMigrations } from './admin/admin-migrations.js';
 import type { AdminAdapterInfo, ConnectionTestResult, LibrarySourceSetting } from './admin/types.js';
 import { App, type AnyAdapterDescriptor } from './app.js';
+import { defaultCatalogDir } from './catalog/catalog-dir.js';
+import { Catalog, CATALOG_PREFIX } from './catalog/catalog-route.js';
 import type { LoadedConfig } from './config/load.js';
 import { deviceMigrations } from './devices/device-migrations.js';
 import { createDeviceRegistry, type RegistryAdapter } from './devices/device-registry.js';
 import type { DeviceRegistry } from './devices/registry-types.js';
-import { createJellyfinSource, testJellyfinConnection } from './jellyfin/jellyfin-source.js';
+import { CompanionService } from './jellyfin/companion-service.js';
+import { CLIENT_NAME, createJellyfinSource, testJellyfinConnection } from './jellyfin/jellyfin-source.js';
 import { createLocalFolderSource, localLibraryMigrations } from './library/local-folder/index.js';
 import type { LibrarySource } from './library/source.js';
 import { SwitchableSource } from './library/switchable-source.js';
@@ -38,6 +41,8 @@ export interface ComposeOptions {
   readonly clock?: Clock;
   /** Generate the demo library when the local folder is empty (default: config `local.demo`). */
   readonly demo?: boolean;
+  /** Folder with the plugin catalog served at /catalog/ (default: `<install>/dist/catalog`). */
+  readonly catalogDir?: string;
 }
 
 export interface Composed {
@@ -131,10 +136,23 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
         : { ok: false, issues: result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`) };
     },
   }));
-  const registry = createDeviceRegistry({ db, rules: config.devices, policy: core.newDevices, adapters: registryAdapters, clock, log: log.child({ component: 'devices' }) });
-
-  // The admin handler reads health from the app, which is created after it.
+  // The Jellyfin companion plugin's device table joins the config rules (companion-merge.ts).
+  const catalog = new Catalog({ dir: options.catalogDir ?? defaultCatalogDir(), log: log.child({ component: 'catalog' }) });
   const appRef: { current?: App } = {};
+  const companion = new CompanionService({
+    jellyfin: () => (active.kind === 'jellyfin' ? { url: active.url, apiKey: active.apiKey } : undefined),
+    identity: { client: CLIENT_NAME, device: server.serverName, deviceId: server.serverId, version: options.version },
+    catalog,
+    publicOrigin: core.http.publicOrigin,
+    devicePort: () => appRef.current?.devicePort() ?? core.http.port,
+    adapterIds: registryAdapters.map((a) => a.id),
+    log: log.child({ component: 'companion' }),
+    clock,
+  });
+  const rules = await companion.loadRules(config.devices);
+  const registry = createDeviceRegistry({ db, rules, policy: core.newDevices, adapters: registryAdapters, clock, log: log.child({ component: 'devices' }) });
+
+  // The admin handler reads health from the app, which is created after it (appRef above).
   const adminHandler = createAdminHandler({
     registry,
     db,
@@ -177,6 +195,8 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
     },
     recentLogs: (limit, minLevel) => logs.recent(limit, minLevel),
     listUsers: () => source.library.listUsers(),
+    recorders: () => appRef.current?.recorders() ?? [],
+    companion: { status: () => companion.status(), install: (repositoryUrl) => companion.install(repositoryUrl) },
   });
 
   const app = new App({
@@ -194,6 +214,7 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
     admin: { bind: core.admin.bind, port: core.admin.port, allow: core.http.allow, handler: adminHandler },
     startTimeoutMs: core.startTimeoutMs,
     onStopped: () => db.close(),
+    deviceRoutes: [{ prefix: CATALOG_PREFIX, handler: catalog.handler() }],
   });
   appRef.current = app;
   return { app, db, registry, source, transcoder, server };

@@ -92,7 +92,8 @@ export function packagePlugin(root: string, options: PackageOptions = {}): Packa
     sourceUrl: `${baseUrl}/v${pkg.version}/${z.name}`,
     checksum: createHash('md5').update(z.data).digest('hex'),
   }));
-  const first = zips[0]!;
+  const [first] = zips;
+  if (first === undefined) throw new Error('COMPANION_BUILDS is empty');
   return { manifest: buildManifest({ ...base, builds }), zips, zip: first.data, zipName: first.name };
 }
 

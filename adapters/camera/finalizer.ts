@@ -58,7 +58,7 @@ export class Finalizer {
     }
     for (const name of names.sort()) {
       if (parseStagingName(name)) void this.enqueue(name, 'partial');
-      else if (!name.endsWith('.csv') && !name.endsWith(TMP_SUFFIX)) await rm(join(this.options.stagingDir, name), { force: true, recursive: true });
+      else if (!name.endsWith('.csv') && !name.endsWith(TMP_SUFFIX) && name !== 'recorder.pid') await rm(join(this.options.stagingDir, name), { force: true, recursive: true });
     }
     await this.queue;
   }

@@ -113,7 +113,7 @@ class CameraAdapter implements Adapter {
     this.unsubscribe?.();
     this.retentionTimer?.cancel();
     await this.reconciling;
-    await Promise.allSettled([...this.slots.values()].map((s) => s.recorder?.stop()));
+    await Promise.allSettled([...this.slots.values()].map((s) => s.recorder?.stop() ?? Promise.resolve()));
     await this.refresh.flush();
     this.setState('stopped', 'stopped');
   }

@@ -51,7 +51,8 @@ export type NameCheck = { readonly ok: true; readonly name: string } | { readonl
  */
 export function cameraFolderName(displayName: string): NameCheck {
   const cleaned = displayName
-    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, ' ')
+    // Control characters (U+0000–U+001F, U+007F) and characters filesystems reserve.
+    .replace(/[\p{Cc}/\\:*?"<>|]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^[.\s]+/, '')

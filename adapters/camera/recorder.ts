@@ -60,6 +60,7 @@ export interface RecorderStatus {
 
 const WATCH_INTERVAL_MS = 500;
 const PORT_POLL_MS = 500;
+const PID_FILE = 'recorder.pid';
 
 export class CameraRecorder {
   private state: RecorderState = 'starting';
@@ -112,6 +113,8 @@ export class CameraRecorder {
     const { spec, deps } = this;
     const signal = this.abort.signal;
     await mkdir(spec.stagingDir, { recursive: true });
+    // A recorder orphaned by a kill -9 of the sidecar is still writing here: end it first.
+    await deps.files.reap(join(spec.stagingDir, PID_FILE));
     await deps.finalizer.sweep();
     let runNumber = 0;
     while (!signal.aborted) {
@@ -150,6 +153,7 @@ export class CameraRecorder {
       directory: spec.stagingDir,
       filePattern: STAGING_PATTERN,
       listFile,
+      pidFile: join(spec.stagingDir, PID_FILE),
       title: spec.cameraName,
       label: { adapter: 'camera', device: spec.camera },
     });

@@ -26,7 +26,7 @@ export interface RetentionOptions {
 
 async function statfsFree(path: string): Promise<number> {
   const s = await statfs(path);
-  return Number(s.bavail) * Number(s.bsize);
+  return s.bavail * s.bsize;
 }
 
 export class Retention {

@@ -65,6 +65,13 @@ export const rsstvConfigSchema = z.strictObject({
       maxItemsPerPoll: z.number().int().min(1).max(10_000).default(100),
     })
     .prefault({}),
+  /** Backoff for items that failed (`Error`): base · 2^(attempt−1), capped. */
+  retry: z
+    .strictObject({
+      baseSeconds: z.number().int().min(1).max(3600).default(60),
+      maxSeconds: z.number().int().min(1).max(86_400).default(3600),
+    })
+    .prefault({}),
 });
 
 export type RsstvConfig = z.infer<typeof rsstvConfigSchema>;

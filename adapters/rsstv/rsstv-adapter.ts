@@ -42,6 +42,8 @@ const ASSETS: Readonly<Record<string, { readonly type: string; readonly body: st
   'style.css': { type: 'text/css', body: PAGE_CSS },
   'suggest.js': { type: 'text/javascript', body: SUGGEST_JS },
   'owner.js': { type: 'text/javascript', body: OWNER_JS },
+  // Browsers ask for an icon; without one they log a 404 for /favicon.ico.
+  'icon.svg': { type: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="12" y="2" rx="2" fill="#23395b"/></svg>' },
 };
 
 /** Config feeds get a stable subscription id from their URL (the URL itself is never logged). */
@@ -77,7 +79,7 @@ export class RsstvAdapter implements Adapter {
       resolve: { aliases: config.channelAliases, numberFallback: config.numberFallback },
       channelCacheMs: 10 * 60_000,
     });
-    const consumer = new Consumer(this.store, scheduler, log, { maxItemsPerPoll: config.fetch.maxItemsPerPoll, limits: DEFAULT_ITEM_LIMITS, retryBaseMs: 60_000, retryMaxMs: 3_600_000 }, (status) => {
+    const consumer = new Consumer(this.store, scheduler, log, { maxItemsPerPoll: config.fetch.maxItemsPerPoll, limits: DEFAULT_ITEM_LIMITS, retryBaseMs: config.retry.baseSeconds * 1000, retryMaxMs: config.retry.maxSeconds * 1000 }, (status) => {
       this.count(`items${status.replace(/[^A-Za-z]/g, '')}`);
     });
     this.poller = new Poller({

@@ -13,6 +13,8 @@ export interface BeaconOptions {
   /** `host` or `host:port` (port defaults to `port`). */
   readonly targets: readonly string[];
   readonly port: number;
+  /** Address the UDP and TCP sockets bind to (default all). */
+  readonly bind?: string;
   readonly intervalSeconds: number;
   readonly listenTcp: boolean;
   readonly listenUdp: boolean;
@@ -63,7 +65,7 @@ export class BeaconService {
     udp.on('message', (msg, rinfo) => this.onUdp(msg, rinfo.address, rinfo.port));
     await new Promise<void>((resolve) => {
       const bindEphemeral = (): void => {
-        udp.bind(0, () => resolve());
+        udp.bind(0, this.o.bind, () => resolve());
       };
       if (!this.o.listenUdp) {
         bindEphemeral();
@@ -73,7 +75,7 @@ export class BeaconService {
         this.o.log.warn('cannot listen for TiVo beacons; sending only', { error: err.message, port: this.o.port });
         bindEphemeral();
       });
-      udp.bind(this.o.port, () => resolve());
+      udp.bind(this.o.port, this.o.bind, () => resolve());
     });
     this.udpPort = udp.address().port;
     udp.setBroadcast(true);
@@ -143,7 +145,7 @@ export class BeaconService {
         this.tcp = undefined;
         resolve();
       });
-      server.listen(this.o.port, () => resolve());
+      server.listen(this.o.port, this.o.bind, () => resolve());
     });
     const address = this.tcp?.address();
     this.tcpPort = typeof address === 'object' && address ? address.port : 0;

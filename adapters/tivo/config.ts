@@ -24,6 +24,8 @@ export const tivoConfigSchema = z.strictObject({
       targets: z.array(z.string().min(1)).default(['255.255.255.255']),
       /** UDP/TCP beacon port (TiVos use 2190). */
       port: port.default(2190),
+      /** Address the beacon sockets bind to (default all; `127.0.0.1` keeps them on loopback). */
+      bind: z.string().min(1).exactOptional(),
       /** Seconds between beacons after the first 30 s (which send one every 5 s). */
       intervalSeconds: z.number().int().min(5).max(3600).default(60),
       /** Answer the TCP beacon exchange on `port` ("Manually add a server…"). */

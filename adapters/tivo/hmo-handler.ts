@@ -46,7 +46,8 @@ export function createHmoHandler(s: TivoServices, devices: AdapterDevices<TivoDe
         return;
       }
       const headers = headerMap(req);
-      const tsn = normaliseTsn(headers['tsn'] ?? headers['tivo_tcd_id']);
+      // Either header may carry the TSN (pyTivo reads TiVo_TCD_ID first in places, tsn in others).
+      const tsn = normaliseTsn(headers['tsn']) ?? normaliseTsn(headers['tivo_tcd_id']);
       const resolution = devices.resolve({ ip: ctx.remoteAddress, headers, ...(headers['user-agent'] ? { userAgent: headers['user-agent'] } : {}), ...(tsn ? { tsn } : {}) });
       if (resolution.status !== 'allowed') {
         s.counters['refused'] = (s.counters['refused'] ?? 0) + 1;

@@ -12,6 +12,7 @@ import { tivoConfigSchema, tivoDeviceDefaults, tivoDeviceSchema, type TivoConfig
 import { createHmoHandler } from './hmo-handler.js';
 import { MdnsAnnouncer } from './mdns.js';
 import { TivoIntroductions } from './introductions.js';
+import { SlotQueue } from './slot-wait.js';
 import type { ListingCache, TivoServices } from './routes/shared.js';
 
 export type { TivoConfig, TivoDeviceSettings } from './config.js';
@@ -63,7 +64,9 @@ class TivoAdapter implements Adapter {
       listings: listingCache(config.listingCacheSeconds * 1000, () => clock.now()),
       counters: this.counters,
       shutdown: context.signal,
+      slotQueue: new SlotQueue(),
       now: () => clock.now(),
+      sleep: (ms, signal) => clock.sleep(ms, signal),
     };
     context.http.listen(config.port, createHmoHandler(services, context.devices, () => this.stopping), config.bind);
     const identity = beaconIdentity(context.server.serverId);
@@ -72,6 +75,7 @@ class TivoAdapter implements Adapter {
       this.beacon = new BeaconService({
         targets: config.beacon.targets,
         port: config.beacon.port,
+        ...(config.beacon.bind !== undefined ? { bind: config.beacon.bind } : {}),
         intervalSeconds: config.beacon.intervalSeconds,
         listenTcp: config.beacon.listenTcp,
         listenUdp: config.beacon.listenUdp,

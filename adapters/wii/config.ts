@@ -53,6 +53,16 @@ export const wiiConfigSchema = z.strictObject({
   pendingStatusAfterMs: z.number().int().min(0).max(10_000).default(300),
   /** While paused longer than this, the transcode is stopped and restarted on unpause. */
   pauseReleaseMs: z.number().int().min(0).max(3_600_000).default(30_000),
+  /**
+   * A transcode starts this long after the play/seek asking for it; a seek within the window
+   * replaces the target (play+seek back to back, a dragged seek bar: one ffmpeg, not several).
+   */
+  startDebounceMs: z.number().int().min(0).max(2000).default(100),
+  /**
+   * PingRequest interval on connected sockets (0 = off). A peer silent for three intervals is
+   * closed: nothing flows during a pause, so this is how a vanished Wii is noticed.
+   */
+  pingIntervalMs: z.number().int().min(0).max(600_000).default(30_000),
   maxConnections: z.number().int().min(1).max(1000).default(32),
   /** Serve `/wii/flv/<id>` (progressive FLV): a debug/test path, not for the Wii (RAM). */
   httpFlv: z.boolean().default(false),

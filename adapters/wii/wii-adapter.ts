@@ -42,6 +42,8 @@ export function createWiiAdapter(context: AdapterContext<WiiConfig, WiiDeviceSet
         pauseReleaseMs: config.pauseReleaseMs,
         leadSlackMs: config.leadSlackMs,
         maxLeadMs: config.maxLeadMs,
+        startDebounceMs: config.startDebounceMs,
+        pingIntervalMs: config.pingIntervalMs,
       });
       server = s;
       try {
@@ -76,6 +78,8 @@ export function createWiiAdapter(context: AdapterContext<WiiConfig, WiiDeviceSet
           bytes: stats?.mediaBytes ?? 0,
           ffmpegRestarts: stats?.runs ?? 0,
           failures: stats?.failures ?? 0,
+          pingsSent: stats?.pingsSent ?? 0,
+          silentPeersClosed: stats?.silentPeersClosed ?? 0,
         },
         ...(lastError ? { lastError } : {}),
         ...(rtmpPort ? { ports: { rtmp: rtmpPort } } : {}),

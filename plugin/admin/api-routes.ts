@@ -197,6 +197,24 @@ export function apiRoutes(deps: AdminDeps): readonly ApiRoute[] {
     },
     {
       method: 'GET',
+      pattern: /^\/api\/companion$/,
+      run: async () => ok(deps.companion ? await deps.companion.status() : { available: false }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/companion\/install$/,
+      async run(_params, req) {
+        const b = await body(req, true);
+        onlyKeys(b, ['repositoryUrl']);
+        const repositoryUrl = optionalString(b, 'repositoryUrl', false, 2000) ?? undefined;
+        if (!deps.companion) throw notFound('the companion plugin support is not enabled');
+        const outcome = await deps.companion.install(repositoryUrl === undefined || repositoryUrl === '' ? undefined : checkUrl(repositoryUrl));
+        deps.log.info('companion plugin install requested from the admin UI', { restartRequired: outcome.restartRequired });
+        return ok(outcome);
+      },
+    },
+    {
+      method: 'GET',
       pattern: /^\/api\/logs$/,
       run(_params, _req, ctx) {
         const limitText = ctx.query.get('limit');

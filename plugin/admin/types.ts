@@ -2,8 +2,9 @@
  * What the admin surface needs from the rest of the sidecar. plugin/main.ts builds it from the
  * real objects; tests build it from a real registry over `:memory:` and small real objects.
  */
-import type { AdapterHealth } from '../adapter.js';
+import type { AdapterHealth, RecorderStatus } from '../adapter.js';
 import type { DeviceRegistry } from '../devices/registry-types.js';
+import type { CompanionAdminStatus, CompanionInstallOutcome } from '../jellyfin/companion-service.js';
 import type { LibraryUser } from '../library/model.js';
 import type { SourceHealth } from '../library/source.js';
 import type { LogLevel, LogRecord, Logger } from '../log/logger.js';
@@ -49,16 +50,7 @@ export interface ConnectionTestResult {
 }
 
 /** A camera recorder, for the recorders view (the camera adapter supplies these). */
-export interface RecorderInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly state: string;
-  readonly detail?: string | undefined;
-  readonly since?: string | undefined;
-  readonly currentFile?: string | undefined;
-  readonly bytes?: number | undefined;
-  readonly lastError?: { readonly code: string; readonly message: string; readonly at: string } | undefined;
-}
+export type RecorderInfo = RecorderStatus;
 
 /** Tunables (tests shorten the delays). */
 export interface AdminOptions {
@@ -102,4 +94,13 @@ export interface AdminDeps {
   listUsers(): Promise<readonly LibraryUser[]>;
   /** Present once the camera adapter runs. */
   recorders?(): readonly RecorderInfo[];
+  /** The Jellyfin companion plugin: status and install (issue #9); absent when not wired. */
+  readonly companion?: AdminCompanion | undefined;
+}
+
+/** What the admin API needs of plugin/jellyfin/companion-service.ts. */
+export interface AdminCompanion {
+  status(): Promise<CompanionAdminStatus>;
+  /** `repositoryUrl` undefined = the sidecar's own catalog URL as it guesses it. */
+  install(repositoryUrl?: string): Promise<CompanionInstallOutcome>;
 }

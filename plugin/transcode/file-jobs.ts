@@ -3,7 +3,9 @@
  * are not counted against the transcode slots (a copy recorder costs < 1 % of a core,
  * protocols/camera.md §5.2); `stopAll` stops whatever is still running at shutdown.
  */
-import { rm, stat, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { Clock } from '../util/clock.js';
 import { startFileJob } from './file-job.js';
@@ -40,7 +42,41 @@ export function createFileJobService(options: FileJobServiceOptions): FileJobs {
       });
       const secrets = secretsOfUrl(request.url);
       log.debug('recorder starting', { url: redactUrl(request.url), args: argv.map((a) => (a === request.url ? redactUrl(a) : a)) });
-      return track(startFileJob({ ffmpegPath: options.ffmpegPath, argv, secrets, clock: options.clock, log, stopGraceMs: options.stopGraceMs, interactive: true }));
+      const run = track(startFileJob({ ffmpegPath: options.ffmpegPath, argv, secrets, clock: options.clock, log, stopGraceMs: options.stopGraceMs, interactive: true }));
+      const { pidFile } = request;
+      const pid = run.pid();
+      if (pidFile !== undefined && pid !== undefined) {
+        try {
+          writeFileSync(pidFile, `${pid}\n`);
+        } catch (error) {
+          log.warn('cannot write the recorder pid file', { error: error instanceof Error ? error.message : String(error) });
+        }
+        void run.done.then(() => rm(pidFile, { force: true }));
+      }
+      return run;
+    },
+
+    async reap(pidFile) {
+      const text = await readFile(pidFile, 'utf8').catch(() => undefined);
+      if (text === undefined) return false;
+      await rm(pidFile, { force: true });
+      const pid = Number(text.trim());
+      if (!Number.isInteger(pid) || pid <= 1) return false;
+      // Only a process that is really that recorder: pids are reused.
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (!cmdline.split('\0').some((arg) => arg.includes(dirname(pidFile)))) return false;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        return false;
+      }
+      for (let i = 0; i < 50; i += 1) {
+        const alive = await stat(`/proc/${pid}`).then(() => true, () => false);
+        if (!alive) break;
+        await options.clock.sleep(100);
+      }
+      options.log.warn('killed a recorder left running by an earlier sidecar', { pid, code: 'ERR_TRANSCODE_ORPHAN' });
+      return true;
     },
 
     async remux(request): Promise<RemuxResult> {

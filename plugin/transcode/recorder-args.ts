@@ -9,8 +9,11 @@
  *   recorder leaves a file playable up to its last whole fragment; plain mp4 would be lost.
  * - `-segment_atclocktime` aligns cuts to the wall clock; `-segment_list_flags live` appends a
  *   CSV line only once a segment is closed, which is how the caller learns it may move it.
- * - `-progress pipe:2` gives the caller a heartbeat for stall detection, and makes an orphaned
- *   recorder die of SIGPIPE soon after its parent is gone (it writes to stderr twice a second).
+ * - `-progress pipe:2` gives the caller a heartbeat for stall detection. (ffmpeg ignores SIGPIPE,
+ *   so an orphaned recorder keeps running: see FileJobService.reap.)
+ * - `flush_packets=1` for the segments: every fragment reaches the file when written, so a SIGKILL
+ *   leaves whole fragments (with the default 32 KiB buffer a low-bit-rate segment stayed empty
+ *   on disk until it closed, measured).
  */
 import type { RecordRequest, RemuxRequest } from './types.js';
 import { formatSeconds } from './profiles.js';
@@ -40,7 +43,9 @@ export function buildRecorderArgs(request: RecordRequest): string[] {
     '-segment_format',
     'mp4',
     '-segment_format_options',
-    'movflags=+frag_keyframe+empty_moov+default_base_moof',
+    // flush_packets on the inner mp4 muxer: each fragment reaches the file when written (the
+    // outer -flush_packets does not reach the segment muxer's inner context in ffmpeg 5.1).
+    'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1',
     '-reset_timestamps',
     '1',
     '-strftime',

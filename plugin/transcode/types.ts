@@ -188,6 +188,12 @@ export interface RecordRequest {
   readonly listFile: string;
   /** Written into every segment's `title`. */
   readonly title?: string;
+  /**
+   * File holding the recorder's pid while it runs (removed at exit). ffmpeg ignores SIGPIPE,
+   * so a recorder orphaned by a kill -9 of the sidecar keeps recording; `reap` ends it at the
+   * next start.
+   */
+  readonly pidFile?: string;
   /** Shown in logs. */
   readonly label?: { readonly adapter: string; readonly device?: string };
 }
@@ -251,4 +257,10 @@ export interface FileJobService {
   record(request: RecordRequest): RecordingRun;
   /** Copy-remuxes inputs into one fast-start mp4; resolves when done, never rejects. */
   remux(request: RemuxRequest): Promise<RemuxResult>;
+  /**
+   * Kills a recorder left running by an earlier sidecar (its `pidFile` exists and the pid is an
+   * ffmpeg whose command line names the pid file's folder) and waits until it is gone.
+   * Resolves true when one was killed.
+   */
+  reap(pidFile: string): Promise<boolean>;
 }

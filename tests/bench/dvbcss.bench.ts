@@ -55,22 +55,35 @@ async function wcRoundTrips(port: number, count: number, rate: number): Promise<
   return { rtts, answered: rtts.length };
 }
 
-async function bareResponder(): Promise<{ port: number; socket: Socket }> {
+/** What the adapter's wall clock declares (precision, mfe), read from one of its replies. */
+async function declaredWc(port: number): Promise<{ precisionLog2: number; maxFreqError: number }> {
   const socket = createSocket('udp4');
-  socket.on('message', (m, r) => {
-    const out = Buffer.from(m);
-    out[1] = 1;
-    socket.send(out, r.port, r.address);
-  });
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  return { port: socket.address().port, socket };
+  const reply = new Promise<Buffer>((resolve) => socket.once('message', resolve));
+  socket.send(request(1), port, '127.0.0.1');
+  const m = await reply;
+  socket.close();
+  return { precisionLog2: m.readInt8(2), maxFreqError: m.readUInt32BE(4) };
 }
 
-async function wallClockBench(css: StartedDvbcss): Promise<BenchResult[]> {
-  const bare = await bareResponder();
-  const base = await wcRoundTrips(bare.port, 1000, 200);
-  bare.socket.close();
-  const ours = await wcRoundTrips(css.wcPort, 1000, 200);
+/** Alternates halves between the reference and the adapter so load swings hit both alike. */
+async function alternate<T>(rounds: number, reference: () => Promise<T>, ours: () => Promise<T>): Promise<{ reference: T[]; ours: T[] }> {
+  const out = { reference: [] as T[], ours: [] as T[] };
+  for (let i = 0; i < rounds; i++) {
+    out.reference.push(await reference());
+    out.ours.push(await ours());
+  }
+  return out;
+}
+
+async function wallClockBench(css: StartedDvbcss, ref: ReferenceTv): Promise<BenchResult[]> {
+  const runs = await alternate(
+    2,
+    () => wcRoundTrips(ref.wcPort, 500, 200),
+    () => wcRoundTrips(css.wcPort, 500, 200),
+  );
+  const ours = { rtts: runs.ours.flatMap((r) => r.rtts), answered: runs.ours.reduce((n, r) => n + r.answered, 0) };
+  const base = { rtts: runs.reference.flatMap((r) => r.rtts), answered: runs.reference.reduce((n, r) => n + r.answered, 0) };
   const p99 = quantile(ours.rtts, 0.99);
   const baseP99 = quantile(base.rtts, 0.99);
   const results: BenchResult[] = [
@@ -82,33 +95,49 @@ async function wallClockBench(css: StartedDvbcss): Promise<BenchResult[]> {
       ratio: p99 / baseP99,
       target: 'p99 < 0.5 ms and 100 % answered',
       pass: p99 < 0.5 && ours.answered === 1000,
-      notes: `answered ${ours.answered}/1000, median ${quantile(ours.rtts, 0.5).toFixed(3)} ms; bare dgram responder p99 ${baseP99.toFixed(3)} ms`,
+      notes: `answered ${ours.answered}/1000, median ${quantile(ours.rtts, 0.5).toFixed(3)} ms; reference hrtime dgram responder p99 ${baseP99.toFixed(3)} ms, median ${quantile(base.rtts, 0.5).toFixed(3)} ms, answered ${base.answered}/1000`,
     },
   ];
 
   // BBC's client on an hrtime root, in its own process: dispersion right after the 10th exchange.
-  const probe = (await runProbe({ mode: 'wc', wcPort: css.wcPort, count: 10 })) as { dispersions: number[] };
-  const after10 = probe.dispersions[9] ?? NaN;
+  const probes = await alternate(
+    1,
+    async () => ((await runProbe({ mode: 'wc', wcPort: ref.wcPort, count: 10 })) as { dispersions: number[] }).dispersions,
+    async () => ((await runProbe({ mode: 'wc', wcPort: css.wcPort, count: 10 })) as { dispersions: number[] }).dispersions,
+  );
+  const oursD = probes.ours[0] ?? [];
+  const baseD = probes.reference[0] ?? [];
+  const after10 = (oursD[9] ?? NaN) * 1e3;
+  const baseAfter10 = (baseD[9] ?? NaN) * 1e3;
   results.push({
     name: 'dvbcss WC client dispersion right after the 10th exchange (BBC client, hrtime root, own process)',
-    value: after10 * 1e3,
+    value: after10,
     unit: 'ms',
+    baseline: baseAfter10,
+    ratio: after10 / baseAfter10,
     target: '≤ 0.1 ms',
-    pass: after10 * 1e3 <= 0.1,
-    notes: `after each exchange: ${probe.dispersions.map((d) => (d * 1e3).toFixed(3)).join(' ')} ms`,
+    pass: after10 <= 0.1,
+    notes: `after each exchange: ${oursD.map((d) => (d * 1e3).toFixed(3)).join(' ')} ms; reference (same declared precision and mfe): ${baseD.map((d) => (d * 1e3).toFixed(3)).join(' ')} ms`,
   });
   return results;
 }
 
-async function timelineBench(css: StartedDvbcss): Promise<BenchResult[]> {
+interface TimelineTarget {
+  readonly wcPort: number;
+  readonly tsUrl: string;
+  publish(positionSeconds: number, isPaused: boolean, at: bigint): void;
+}
+
+/** The probe's timeline error against the ground truth, over play, pause, resume and a seek. */
+async function timelineErrors(target: TimelineTarget): Promise<number[]> {
   const anchors: { pos: number; at: bigint; speed: number }[] = [];
   const publish = (positionSeconds: number, isPaused = false): void => {
     const at = hr();
-    css.playback.publish([session({ id: 's1', userId: 'u1', playing: { itemId: 'item1', positionSeconds, isPaused, receivedMonotonicNs: at } })]);
+    target.publish(positionSeconds, isPaused, at);
     anchors.push({ pos: positionSeconds, at, speed: isPaused ? 0 : 1 });
   };
   publish(100.0004);
-  const result = runProbe({ mode: 'timeline', wcPort: css.wcPort, tsUrl: css.url('/ts'), durationMs: 5000 }, async (line) => {
+  const result = runProbe({ mode: 'timeline', wcPort: target.wcPort, tsUrl: target.tsUrl, durationMs: 5000 }, async (line) => {
     if (!line.includes('"ready"')) return;
     await delay(1500);
     publish(101.5, true);
@@ -127,42 +156,85 @@ async function timelineBench(css: StartedDvbcss): Promise<BenchResult[]> {
     const truth = anchor.pos * 1000 + (Number(mono - anchor.at) / 1e6) * anchor.speed;
     errors.push(Math.abs(ticks - truth));
   }
+  return errors;
+}
+
+async function timelineBench(css: StartedDvbcss, ref: ReferenceTv): Promise<BenchResult[]> {
+  const runs = await alternate(
+    1,
+    () =>
+      timelineErrors({
+        wcPort: ref.wcPort,
+        tsUrl: ref.tsUrl,
+        publish: (pos, isPaused, at) => ref.publish({ positionNs: BigInt(Math.round(pos * 1e9)), wallClockNs: at, speed: isPaused ? 0 : 1 }),
+      }),
+    () =>
+      timelineErrors({
+        wcPort: css.wcPort,
+        tsUrl: css.url('/ts'),
+        publish: (positionSeconds, isPaused, at) => css.playback.publish([session({ id: 's1', userId: 'u1', playing: { itemId: 'item1', positionSeconds, isPaused, receivedMonotonicNs: at } })]),
+      }),
+  );
+  const errors = runs.ours[0] ?? [];
+  const base = runs.reference[0] ?? [];
   const median = quantile(errors, 0.5);
   const max = Math.max(...errors);
+  const baseMedian = quantile(base, 0.5);
   return [
     {
       name: 'dvbcss timeline error on loopback (BBC TS+WC clients, hrtime root, own process; play, pause, resume, seek)',
       value: median,
       unit: 'ms',
+      baseline: baseMedian,
+      ratio: median / baseMedian,
       target: 'median ≤ 0.1 ms, max ≤ 0.5 ms',
       pass: median <= 0.1 && max <= 0.5,
-      notes: `max ${max.toFixed(3)} ms over ${errors.length} samples`,
+      notes: `max ${max.toFixed(3)} ms over ${errors.length} samples; reference TV median ${baseMedian.toFixed(3)} ms, max ${Math.max(...base).toFixed(3)} ms over ${base.length} samples`,
     },
   ];
 }
 
-async function latencyBench(css: StartedDvbcss): Promise<BenchResult[]> {
-  css.playback.publish([session({ id: 's1', userId: 'u1', playing: { itemId: 'item1', positionSeconds: 0, receivedMonotonicNs: hr() } })]);
-  const r = await record(css.url('/ts'));
+/** Time from a state change to the control timestamp arriving at a connected client (100 changes). */
+async function changeLatencies(tsUrl: string, publish: (i: number, at: bigint) => void): Promise<number[]> {
+  const r = await record(tsUrl);
   r.ws.send(JSON.stringify({ contentIdStem: '', timelineSelector: SELECTOR }));
   await r.message(0);
   const latencies: number[] = [];
   for (let i = 1; i <= 100; i++) {
     const t0 = hr();
-    css.playback.publish([session({ id: 's1', userId: 'u1', playing: { itemId: 'item1', positionSeconds: i * 10, isPaused: i % 2 === 0, receivedMonotonicNs: t0 } })]);
+    publish(i, t0);
     await r.message(i);
     latencies.push(Number(hr() - t0) / 1e6);
   }
   await close(r.ws);
+  return latencies;
+}
+
+async function latencyBench(css: StartedDvbcss, ref: ReferenceTv): Promise<BenchResult[]> {
+  css.playback.publish([session({ id: 's1', userId: 'u1', playing: { itemId: 'item1', positionSeconds: 0, receivedMonotonicNs: hr() } })]);
+  ref.publish({ positionNs: 0n, wallClockNs: hr(), speed: 1 });
+  const runs = await alternate(
+    2,
+    () => changeLatencies(ref.tsUrl, (i, at) => ref.publish({ positionNs: BigInt(i) * 10_000_000_000n, wallClockNs: at, speed: i % 2 === 0 ? 0 : 1 })),
+    () =>
+      changeLatencies(css.url('/ts'), (i, at) =>
+        css.playback.publish([session({ id: 's1', userId: 'u1', playing: { itemId: 'item1', positionSeconds: i * 10, isPaused: i % 2 === 0, receivedMonotonicNs: at } })]),
+      ),
+  );
+  const latencies = runs.ours.flat();
+  const base = runs.reference.flat();
   const p99 = quantile(latencies, 0.99);
+  const baseP99 = quantile(base, 0.99);
   return [
     {
-      name: 'dvbcss Jellyfin state change → control timestamp received, p99 (100 changes)',
+      name: 'dvbcss Jellyfin state change → control timestamp received, p99 (200 changes)',
       value: p99,
       unit: 'ms',
+      baseline: baseP99,
+      ratio: p99 / baseP99,
       target: '< 5 ms',
       pass: p99 < 5,
-      notes: `median ${quantile(latencies, 0.5).toFixed(3)} ms`,
+      notes: `median ${quantile(latencies, 0.5).toFixed(3)} ms; reference TV p99 ${baseP99.toFixed(3)} ms, median ${quantile(base, 0.5).toFixed(3)} ms`,
     },
   ];
 }

@@ -3,10 +3,12 @@
  * - QueryContainer on a 10 000-item folder (ItemCount=8, anchors spread over the folder),
  *   p95 < 20 ms with every SourceSize filled; baseline: QueryServer on the same listener;
  * - time to first byte of a transcoded transfer ≤ 50 ms and first MPEG pack within 1 s;
- * - SD transcode of a 720p H.264 clip: throughput ≥ 0.95 × raw ffmpeg with the same arguments.
+ *   also through the whole sidecar backed by the Jellyfin stand-in (10 000-item library);
+ * - SD transcode of a 720p H.264 clip: throughput ≥ 0.95 × raw ffmpeg with the same arguments
+ *   (through the real sidecar: registry, local folder, transcode service with spool).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +21,10 @@ import { buildFfmpegArgs, flattenFfmpegArgs } from '../../plugin/transcode/profi
 import { tivoAdapter, type TivoConfig, type TivoDeviceSettings } from '../../adapters/tivo/index.js';
 import { capabilitiesForTsn } from '../../adapters/tivo/models.js';
 import { planTransfer, MIME_PS } from '../../adapters/tivo/transfer-plan.js';
+import { FakeJellyfin } from '../support/fake-jellyfin.js';
 import { makeClip } from '../support/media.js';
-import { startTivo } from '../support/tivo/tivo-context.js';
-import { tivoGet } from '../support/tivo/tivo-client.js';
+import { findItem, TivoBrowser, TSN } from '../support/tivo/tivo-browser.js';
+import { place, startTivoHarness, TIVO_TEST_CONFIG } from '../support/tivo/tivo-harness.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BenchResult } from './types.js';
@@ -172,21 +175,28 @@ async function benchTransfer(): Promise<BenchResult[]> {
   const root = mkdtempSync(join(tmpdir(), 'jb-tivo-bench-'));
   mkdirSync(join(root, 'Videos'));
   const clip = await makeClip({ duration: 20, width: 1280, height: 720, fps: 30 });
-  copyFileSync(clip, join(root, 'Videos', 'hd.mp4'));
-  copyFileSync(clip, join(root, 'Videos', 'hd2.mp4'));
-  const tivo = await startTivo({ mediaRoot: root });
+  place(clip, join(root, 'Videos', 'hd.mp4'));
+  place(clip, join(root, 'Videos', 'hd2.mp4'));
+  // The real sidecar (compose(): registry, local folder, transcode service with spool, listeners).
+  const harness = await startTivoHarness({ source: { local: root } });
   try {
-    const roots = await tivo.context.library.listRoots(undefined);
-    const page = await tivo.context.library.listChildren(undefined, roots[0]!.id, {});
-    const [a, b] = page.items as MediaItem[];
+    const tivo = new TivoBrowser(() => harness.adapterPort(), TSN.s2);
+    const items = await tivo.listing(await tivo.shareContainer('Videos'));
+    const a = findItem(items, 'hd');
+    const b = findItem(items, 'hd2');
     // TTFB and first pack on a fresh transcode.
-    const first = await firstBytes(tivo.port(), `/${a!.id}/hd.mpg`);
+    const first = await firstBytes(harness.adapterPort(), a.Links.Content.Url);
     // Throughput: the whole SD transcode through the adapter vs raw ffmpeg with the same args.
     const t0 = performance.now();
-    const r = await tivoGet(tivo.port(), `/${b!.id}/hd2.mpg`, { tsn: '540000000000001' });
+    const r = await tivo.get(b.Links.Content.Url);
     const adapterMs = performance.now() - t0;
-    const plan = planTransfer({ media: b!.media!, caps: capabilitiesForTsn('540000000000001'), settings: tivoAdapter.deviceDefaults(tivo.context.config), mime: MIME_PS });
-    const args = flattenFfmpegArgs(buildFfmpegArgs({ input: { kind: 'file', path: join(root, 'Videos', 'hd2.mp4') }, profile: plan.profile!, media: b!.media! }));
+    const id = decodeURIComponent(b.Links.Content.Url.split('/')[1] ?? '');
+    const entry = await harness.composed.source.library.getItem(undefined, id);
+    if (entry?.kind !== 'item' || !entry.media) throw new Error('no media details for the bench clip');
+    const parsed = tivoAdapter.configSchema.safeParse({ ...TIVO_TEST_CONFIG });
+    if (!parsed.success) throw new Error('config');
+    const plan = planTransfer({ media: entry.media, caps: capabilitiesForTsn(TSN.s2), settings: tivoAdapter.deviceDefaults(parsed.data), mime: MIME_PS });
+    const args = flattenFfmpegArgs(buildFfmpegArgs({ input: { kind: 'file', path: join(root, 'Videos', 'hd2.mp4') }, profile: plan.profile!, media: entry.media }));
     const t1 = performance.now();
     await new Promise<void>((resolve, reject) => {
       const p = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -211,11 +221,62 @@ async function benchTransfer(): Promise<BenchResult[]> {
       },
     ];
   } finally {
-    await tivo.stop();
+    await harness.stop();
     rmSync(root, { recursive: true, force: true });
   }
 }
 
+/** QueryContainer paging through the whole sidecar backed by the Jellyfin stand-in's 10 000-item library. */
+async function benchJellyfinListing(): Promise<BenchResult> {
+  const fake = await FakeJellyfin.start({ bigFolderSize: 10_000 });
+  const harness = await startTivoHarness({ source: { jellyfin: fake } });
+  try {
+    const port = harness.adapterPort();
+    const tivo = new TivoBrowser(() => port, TSN.s2);
+    const container = await tivo.shareContainer('Home Videos');
+    const page = await tivo.listing(container);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string): Promise<{ ms: number; body: string }> =>
+      new Promise((resolve, reject) => {
+        const t0 = performance.now();
+        const req = request({ host: '127.0.0.1', port, path, agent, headers: { tsn: TSN.s2 } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ ms: performance.now() - t0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const listing: number[] = [];
+    const baseline: number[] = [];
+    let filled = true;
+    for (let i = 0; i < 150; i++) {
+      const anchor = page[(i * 4999) % page.length];
+      const r = await get(`/TiVoConnect?Command=QueryContainer&Container=${encodeURIComponent(container)}&SortOrder=Type,Title&ItemCount=8&AnchorItem=${encodeURIComponent(anchor?.Links.Content.Url ?? '')}`);
+      if (i >= 10) listing.push(r.ms);
+      filled &&= (r.body.match(/<SourceSize>[1-9]\d*<\/SourceSize>/g) ?? []).length === (r.body.match(/<Item>/g) ?? []).length;
+      const b = await get('/TiVoConnect?Command=QueryServer');
+      if (i >= 10) baseline.push(b.ms);
+    }
+    agent.destroy();
+    const value = p95(listing);
+    return {
+      name: 'tivo QueryContainer p95 through the sidecar, Jellyfin stand-in (10 000 items, ItemCount=8)',
+      value,
+      unit: 'ms',
+      baseline: p95(baseline),
+      ratio: value / Math.max(0.001, p95(baseline)),
+      target: 'p95 < 20 ms with all SourceSize filled',
+      pass: value < 20 && filled,
+      notes: `QueryServer p95 ${p95(baseline).toFixed(2)} ms; ${page.length} items listed; all sizes filled: ${filled}`,
+    };
+  } finally {
+    await harness.stop();
+    await fake.close();
+  }
+}
+
 export async function run(): Promise<readonly BenchResult[]> {
-  return [await benchListing(), ...(await benchTransfer())];
+  return [await benchListing(), await benchJellyfinListing(), ...(await benchTransfer())];
 }

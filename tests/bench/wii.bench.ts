@@ -5,6 +5,9 @@
  * per 1 Mbit/s stream (≤ 5 % of a core; baseline: producing and parsing the same FLV without RTMP).
  */
 import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RtmpConnection } from '../../adapters/wii/rtmp/rtmp-connection.js';
 import { FlvTagReader } from '../../adapters/wii/flv/flv-reader.js';
 import { systemClock } from '../../plugin/index.js';
@@ -13,7 +16,8 @@ import { makeClip } from '../support/media.js';
 import { duplexPair } from '../support/wii/duplex-pair.js';
 import { fakeFlvSource } from '../support/wii/fake-flv-source.js';
 import { RtmpTestClient } from '../support/wii/rtmp-test-client.js';
-import { startWiiTestContext } from '../integration/wii/support/wii-test-context.js';
+import { entryIdOf } from '../../plugin/library/local-folder/index.js';
+import { rtmpPort, startWiiHarness } from '../integration/wii/support/wii-harness.js';
 import type { BenchResult } from './types.js';
 
 const p95 = (values: readonly number[]): number => {
@@ -42,7 +46,13 @@ function ffmpegFirstTag(path: string, start: number): Promise<number> {
 export async function run(): Promise<readonly BenchResult[]> {
   const results: BenchResult[] = [];
   const clip = await makeClip({ duration: 40, width: 1280, height: 720, fps: 25, extraArgs: ['-g', '50'] });
-  const ctx = await startWiiTestContext([{ id: 'hd', title: '720p', path: clip }]);
+  // The real sidecar (compose() as the CLI) over a one-clip local library.
+  const folder = mkdtempSync(join(tmpdir(), 'wii-bench-'));
+  mkdirSync(join(folder, 'Bench'));
+  copyFileSync(clip, join(folder, 'Bench', 'hd.mp4'));
+  const hd = entryIdOf('Bench/hd.mp4');
+  const harness = await startWiiHarness({ source: { folder } });
+  const port = rtmpPort(harness);
   try {
     const baseline: number[] = [];
     for (const start of [0, 10, 20, 30]) baseline.push(await ffmpegFirstTag(clip, start));
@@ -52,12 +62,12 @@ export async function run(): Promise<readonly BenchResult[]> {
     const seek: number[] = [];
     for (const start of [0, 10, 20, 30, 5]) {
       const t0 = performance.now();
-      const client = RtmpTestClient.tcp(ctx.rtmpPort());
+      const client = RtmpTestClient.tcp(port);
       await client.connect('wii');
       await client.waitStatus('NetConnection.Connect.Success');
       const id = await client.createStream();
       client.setBuffer(id, 3000);
-      client.play(id, 'hd', start * 1000);
+      client.play(id, hd, start * 1000);
       await client.waitUntil(() => client.media().some((m) => m.type === 9 && isKey(m.payload)), 10_000, 'keyframe');
       play.push(performance.now() - t0);
       const mark = client.messages.length;
@@ -74,12 +84,12 @@ export async function run(): Promise<readonly BenchResult[]> {
     // Concurrency: 4 streams with a large client buffer run as fast as ffmpeg can (lead capped at 30 s).
     const clients = await Promise.all(
       [0, 5, 10, 15].map(async (start) => {
-        const c = RtmpTestClient.tcp(ctx.rtmpPort());
+        const c = RtmpTestClient.tcp(port);
         await c.connect('wii');
         await c.waitStatus('NetConnection.Connect.Success');
         const id = await c.createStream();
         c.setBuffer(id, 36_000_000);
-        c.play(id, 'hd', start * 1000);
+        c.play(id, hd, start * 1000);
         return { c, start };
       }),
     );
@@ -92,7 +102,8 @@ export async function run(): Promise<readonly BenchResult[]> {
     const slowest = Math.min(...speeds);
     results.push({ name: 'wii 4 simultaneous 720p → 480x272 streams, slowest', value: Math.round(slowest * 100) / 100, unit: '× realtime', target: 'each ≥ 1.0×', pass: slowest >= 1.0, notes: speeds.map((s) => s.toFixed(2)).join(', ') });
   } finally {
-    await ctx.stop();
+    await harness.stop();
+    rmSync(folder, { recursive: true, force: true });
   }
 
   // RTMP layer CPU per 1 Mbit/s stream: 120 s of synthetic 1 Mbit/s FLV through a connection.

@@ -43,6 +43,8 @@ export interface HarnessOptions {
   readonly others?: readonly AnyAdapterDescriptor[];
   /** The clock compose() hands to every part (default: the system clock), e.g. one a test can move forward. */
   readonly clock?: Clock;
+  /** Data folder to use (kept at stop), e.g. to start the same sidecar twice; default a fresh temp folder (removed at stop). */
+  readonly dataDir?: string;
 }
 
 export interface Harness {
@@ -62,7 +64,8 @@ export interface Harness {
 
 export async function startAdapterHarness(options: HarnessOptions): Promise<Harness> {
   const { descriptor } = options;
-  const dataDir = mkdtempSync(join(tmpdir(), `jb-harness-${descriptor.id}-`));
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `jb-harness-${descriptor.id}-`));
   const source = options.source ?? 'local';
   const mediaRoot = source === 'local' ? (options.mediaRoot ?? (await ensureDemoMedia())) : undefined;
   const raw = {
@@ -86,7 +89,7 @@ export async function startAdapterHarness(options: HarnessOptions): Promise<Harn
     await app.start();
   } catch (error) {
     await app.stop().catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   const adapter = app.adapter(descriptor.id);
@@ -108,7 +111,7 @@ export async function startAdapterHarness(options: HarnessOptions): Promise<Harn
       if (stopped) return;
       stopped = true;
       await app.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

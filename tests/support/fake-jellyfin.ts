@@ -18,13 +18,15 @@ import { dirname, join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate } from './fake-jellyfin/auth.js';
 import { guid } from './fake-jellyfin/ids.js';
-import { FakeLibrary, type FakeItem } from './fake-jellyfin/library.js';
+import { FakeLibrary, type ClipDescription, type FakeItem } from './fake-jellyfin/library.js';
 import { FakeLiveTv } from './fake-jellyfin/live-tv.js';
 import { renderImage, serveStatic, serveTranscode } from './fake-jellyfin/media.js';
-import { breakResponse, pluginId, route, type Breakage, type FakeResponse, type RouterState } from './fake-jellyfin/router.js';
+import { installedCompanion, installPackage } from './fake-jellyfin/packages.js';
+import { breakResponse, route, type Breakage, type FakeResponse, type RouterState } from './fake-jellyfin/router.js';
 import { FakeSessions, type SessionSpec } from './fake-jellyfin/sessions.js';
 
 export type { SessionSpec } from './fake-jellyfin/sessions.js';
+export type { ClipDescription } from './fake-jellyfin/library.js';
 export type { Breakage, FakeRequest, FakeResponse, RouterState } from './fake-jellyfin/router.js';
 export { route } from './fake-jellyfin/router.js';
 
@@ -33,6 +35,8 @@ export interface FakeJellyfinOptions {
   /** A real clip (tests/support/media.ts) served as every media item's file. */
   readonly clip?: string;
   readonly clipDurationSeconds?: number;
+  /** How MediaSources describe the clip when it is not the default H.264/AAC MP4. */
+  readonly clipDescription?: ClipDescription;
   /**
    * Folder the media files are laid out in (copied from `clip`) so that Jellyfin's `/media/…`
    * paths map to `<mediaRoot>/…`. Default: a fresh temp folder (removed on close).
@@ -47,6 +51,8 @@ export interface FakeJellyfinOptions {
   /** false emulates 10.10, which sends no Sessions to API-key sockets. */
   readonly socketSendsSessions?: boolean;
   readonly tunerCounts?: readonly number[];
+  /** false: the Jellybridge companion plugin is not installed (default: installed and active). */
+  readonly companionInstalled?: boolean;
 }
 
 export interface RecordedRequest {
@@ -73,8 +79,8 @@ const LEGACY_HEADERS = ['x-emby-token', 'x-mediabrowser-token', 'x-emby-authoriz
  * `route(state, request)` directly to validate every answer against the spec.
  */
 export function createFakeJellyfinState(
-  options: Pick<FakeJellyfinOptions, 'bigFolderSize' | 'version' | 'serverName' | 'tunerCounts'> & {
-    readonly clipFile?: { readonly path: string; readonly size: number; readonly durationSeconds: number };
+  options: Pick<FakeJellyfinOptions, 'bigFolderSize' | 'version' | 'serverName' | 'tunerCounts' | 'companionInstalled'> & {
+    readonly clipFile?: { readonly path: string; readonly size: number; readonly durationSeconds: number; readonly description?: ClipDescription };
     readonly now?: number;
   } = {},
 ): RouterState {
@@ -93,7 +99,9 @@ export function createFakeJellyfinState(
     mediaUpdates: [],
     refreshCount: 0,
     virtualFolders: [],
-    plugins: [{ id: pluginId('Jellybridge'), name: 'Jellybridge', version: '0.1.0.0', config: { SidecarUrl: 'http://127.0.0.1:8097', Devices: [] } }],
+    plugins: options.companionInstalled === false ? [] : [installedCompanion()],
+    repositories: [{ Name: 'Jellyfin Stable', Url: 'https://repo.jellyfin.org/files/plugin/manifest.json', Enabled: true }],
+    installs: [],
     breakages: new Map(),
   };
 }
@@ -131,7 +139,16 @@ export class FakeJellyfin {
     const clip = options.clip;
     this.state = createFakeJellyfinState({
       ...options,
-      ...(clip === undefined ? {} : { clipFile: { path: clip, size: statSync(clip).size, durationSeconds: options.clipDurationSeconds ?? 2 } }),
+      ...(clip === undefined
+        ? {}
+        : {
+            clipFile: {
+              path: clip,
+              size: statSync(clip).size,
+              durationSeconds: options.clipDurationSeconds ?? 2,
+              ...(options.clipDescription === undefined ? {} : { description: options.clipDescription }),
+            },
+          }),
     });
     this.library = this.state.library;
     this.liveTv = this.state.liveTv;
@@ -320,7 +337,12 @@ export class FakeJellyfin {
       const body = method === 'POST' || method === 'PUT' ? await this.readBody(req) : undefined;
       const endpoint = `${method} ${path}`;
       const breakage = [...this.state.breakages.entries()].find(([k]) => k.toLowerCase() === endpoint.toLowerCase())?.[1];
-      const answer: FakeResponse = breakage === undefined ? route(this.state, { method, path, query: url.searchParams, ...(body === undefined ? {} : { body }) }) : breakResponse(breakage);
+      const install = /^\/Packages\/Installed\/([^/]+)$/i.exec(path);
+      const answer: FakeResponse =
+        breakage === undefined && method === 'POST' && install !== null
+          ? await installPackage(this.state, decodeURIComponent(install[1] ?? ''), url.searchParams)
+          : breakage === undefined
+            ? route(this.state, { method, path, query: url.searchParams, ...(body === undefined ? {} : { body }) }) : breakResponse(breakage);
       await this.send(req, res, method, path, url.searchParams, answer);
     } catch (error) {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(error));

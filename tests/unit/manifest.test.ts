@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { adapterDescriptors } from '../../adapters/index.js';
-import { PLUGIN_GUID, type ManifestPackage } from '../../plugin/catalog/manifest.js';
+import { COMPANION_BUILDS, PLUGIN_GUID, type ManifestPackage } from '../../plugin/catalog/manifest.js';
 import { packagePlugin } from '../../tools/package-plugin.js';
 import { repoRoot } from '../support/paths.js';
 
@@ -55,12 +55,26 @@ describe('manifest.json', () => {
     assert.ok(version.changelog.length > 0, 'changelog taken from CHANGELOG.md');
   });
 
-  it('carries the MD5 of the catalog zip, whose meta.json matches', () => {
-    const { zip, manifest: built } = packagePlugin(root);
-    assert.equal(createHash('md5').update(zip).digest('hex'), built[0]!.versions[0]!.checksum);
-    const meta = JSON.parse(readZip(zip).get('meta.json')!.toString('utf8')) as Record<string, unknown>;
-    assert.equal(meta['guid'], PLUGIN_GUID);
-    assert.equal(meta['version'], built[0]!.versions[0]!.version);
+  it('carries the MD5 of each catalog zip, whose meta.json matches its version and ABI', () => {
+    const { zips, manifest: built } = packagePlugin(root);
+    assert.equal(zips.length, built[0]!.versions.length);
+    for (const [i, zip] of zips.entries()) {
+      const version = built[0]!.versions[i]!;
+      assert.equal(createHash('md5').update(zip.data).digest('hex'), version.checksum);
+      assert.ok(version.sourceUrl.endsWith(`/${zip.name}`));
+      const meta = JSON.parse(readZip(zip.data).get('meta.json')!.toString('utf8')) as Record<string, unknown>;
+      assert.equal(meta['guid'], PLUGIN_GUID);
+      assert.equal(meta['version'], version.version);
+      assert.equal(meta['targetAbi'], version.targetAbi);
+    }
+  });
+
+  it('offers one version per Jellyfin ABI, the newer ABI with the higher version', () => {
+    const versions = manifest[0]!.versions;
+    assert.deepEqual(
+      versions.map((v) => [v.targetAbi, v.version]),
+      COMPANION_BUILDS.map((b) => [b.targetAbi, `${pkg.version}.${b.revision}`]),
+    );
   });
 
   it('lists exactly the adapters of adapters/index.ts', () => {

@@ -27,6 +27,7 @@ export function companionPage(options: CompanionPageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sync to Jellyfin playback — ${e(options.serverName)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="companion.css">
 </head>
 <body data-ws-port="${options.wsPort}" data-session="${e(options.sessionId)}" data-companion-url="${e(options.companionUrl)}">

@@ -12,6 +12,7 @@ export function ownerPageHtml(assetBase: string): string {
 <meta name="referrer" content="no-referrer">
 <title>RSSTV – owner</title>
 <link rel="stylesheet" href="${assetBase}/style.css">
+<link rel="icon" href="${assetBase}/icon.svg">
 </head>
 <body>
 <header><h1>RSSTV – friends' suggestions</h1><p>Invites, suggestions, feeds and what the DVR made of them.</p></header>

@@ -17,6 +17,7 @@ export function suggestPageHtml(options: { readonly friendName: string; readonly
 <meta name="guide-days" content="${String(options.guideDays)}">
 <title>Suggest a programme</title>
 <link rel="stylesheet" href="${escapeHtml(options.assetBase)}/style.css">
+<link rel="icon" href="${escapeHtml(options.assetBase)}/icon.svg">
 </head>
 <body>
 <header><h1>Suggest a programme</h1><p>Hello <span id="friend-name">${name}</span>: pick something from the guide and it is sent to the DVR.</p></header>

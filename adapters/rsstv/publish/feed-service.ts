@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { RsstvConfig } from '../config.js';
 import type { RsstvStore, SuggestionRow } from '../store/rsstv-store.js';
 import { zoneOffsetMinutes } from '../xmltv-time.js';
-import { buildFeed, type FeedEntry } from './feed-builder.js';
+import { buildFeed, selectEntries, type FeedEntry } from './feed-builder.js';
 
 export interface RenderedFeed {
   readonly xml: string;
@@ -18,7 +18,7 @@ export interface RenderedFeed {
 }
 
 export class FeedService {
-  private readonly changes = new Map<string, { readonly etag: string; readonly since: number }>();
+  private readonly changes = new Map<string, { readonly content: string; readonly feed: RenderedFeed }>();
 
   constructor(
     private readonly store: RsstvStore,
@@ -34,23 +34,32 @@ export class FeedService {
   render(options: { readonly now: number; readonly link: string; readonly maxItems: number; readonly inviteId?: string; readonly friendName?: string }): RenderedFeed {
     const { now } = options;
     const timeZone = this.config.timeZone;
-    const built = buildFeed(
-      {
-        title: options.friendName === undefined ? this.config.feedTitle : `${this.config.feedTitle}: ${options.friendName}`,
-        link: options.link,
-        description: 'Programmes suggested by friends (RSSTV to-do list)',
-      },
-      this.entries(now, options.inviteId),
-      { now, maxItems: options.maxItems, descriptionMaxLength: this.config.descriptionMaxLength, offsetAt: (ms) => zoneOffsetMinutes(ms, timeZone) },
-    );
-    const etag = `"${createHash('sha256').update(built.xml).digest('base64url').slice(0, 27)}"`;
+    const header = {
+      title: options.friendName === undefined ? this.config.feedTitle : `${this.config.feedTitle}: ${options.friendName}`,
+      link: options.link,
+      description: 'Programmes suggested by friends (RSSTV to-do list)',
+    };
+    const entries = selectEntries(this.entries(now, options.inviteId), now, options.maxItems);
+    // What is published decides whether the feed changed; its date is the instant it last
+    // changed, so an unchanged feed keeps its body, ETag and Last-Modified (and is not rebuilt).
+    const content = createHash('sha256').update(JSON.stringify([header, entries])).digest('base64url');
     const key = `${options.inviteId ?? 'owner'}|${options.maxItems}|${options.link}`;
     const known = this.changes.get(key);
-    let since = Math.floor(Math.max(built.lastModified, 0) / 1000) * 1000;
-    if (known !== undefined) since = known.etag === etag ? known.since : Math.max(Math.floor(now / 1000) * 1000, known.since);
-    this.changes.set(key, { etag, since });
+    if (known !== undefined && known.content === content) return known.feed;
+    const floorS = (ms: number): number => Math.floor(ms / 1000) * 1000;
+    const since = known === undefined ? floorS(entries.length === 0 ? now : Math.max(...entries.map((e) => e.suggestedAt))) : Math.max(floorS(now), known.feed.lastModified + 1000);
+    const built = buildFeed(header, entries, {
+      now,
+      maxItems: options.maxItems,
+      descriptionMaxLength: this.config.descriptionMaxLength,
+      offsetAt: (ms) => zoneOffsetMinutes(ms, timeZone),
+      lastBuildDate: since,
+    });
+    const etag = `"${createHash('sha256').update(built.xml).digest('base64url').slice(0, 27)}"`;
+    const feed: RenderedFeed = { xml: built.xml, etag, lastModified: since, itemCount: built.entries.length };
     if (this.changes.size > 1000) this.changes.clear();
-    return { xml: built.xml, etag, lastModified: since, itemCount: built.entries.length };
+    this.changes.set(key, { content, feed });
+    return feed;
   }
 }
 

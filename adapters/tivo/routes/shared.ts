@@ -4,6 +4,7 @@ import type { LibraryFacade, Logger, TranscodeService } from '../../../plugin/in
 import type { Catalog } from '../catalog.js';
 import type { TivoConfig, TivoDeviceSettings } from '../config.js';
 import type { TivoCapabilities } from '../models.js';
+import type { SlotQueue } from '../slot-wait.js';
 
 export interface TivoDevice {
   readonly id: string;
@@ -26,7 +27,11 @@ export interface TivoServices {
   readonly counters: Record<string, number>;
   /** Shutdown signal (transcodes outlive their client, not the adapter). */
   readonly shutdown: AbortSignal;
-  now(): number;
+  /** Transfers waiting for a transcode slot, first come first served. */
+  readonly slotQueue: SlotQueue;
+  readonly now: () => number;
+  /** The context clock's sleep (rejects when the signal fires). */
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** Short-lived cache of full, sorted container listings (TiVos page through them quickly). */

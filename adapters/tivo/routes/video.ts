@@ -4,17 +4,30 @@
  *   200 + exact Content-Length + Content-Range (what TiVo Desktop sent);
  * - remux/transcode: 206 chunked from the spool, so any Range inside what was produced resumes
  *   byte-exactly, also after the client left; padding to SourceSize when configured;
- * - a Range at or past the end: 206 chunked with an empty body, at once (range-policy.ts).
+ * - a Range at or past the end: 206 chunked with an empty body, at once (range-policy.ts);
+ * - every transcode slot busy: the headers and .TiVo header go out, the transfer waits for a
+ *   slot, and if none frees up in time the connection closes without the terminator, which a
+ *   TiVo retries with a Range (slot-wait.ts).
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { errorMessage, parseRangeHeader, serveRangeEntity, type MediaInput, type RangeEntity, type RequestContext, type TranscodeSession } from '../../../plugin/index.js';
+import {
+  errorMessage,
+  parseRangeHeader,
+  serveRangeEntity,
+  toSidecarError,
+  type MediaInput,
+  type RangeEntity,
+  type RequestContext,
+  type TranscodeRequest,
+  type TranscodeSession,
+} from '../../../plugin/index.js';
 import type { ItemDescription } from '../catalog.js';
 import { decideStreamRange, deliveredLength, paddingAfter, paddingBytes, type StreamLayout } from '../range-policy.js';
 import { param } from '../query.js';
+import { isBusy, openWhenFree } from '../slot-wait.js';
+import { readSourceRange } from '../source-bytes.js';
 import { MIME_PS, transferMime } from '../transfer-plan.js';
 import { sendNotFound, type TivoDevice, type TivoServices } from './shared.js';
 
@@ -49,13 +62,14 @@ export async function handleVideo(req: IncomingMessage, res: ServerResponse, ctx
   const log = s.log.child({ device: device.id, item: entry.id });
   s.counters['transfers'] = (s.counters['transfers'] ?? 0) + 1;
   if (d.plan.path === 'copy') {
-    await sendPassthrough(req, res, ctx, s, d, input);
+    await sendPassthrough(req, res, ctx, s, d, input, log);
     return;
   }
   await sendStreamed(req, res, ctx, s, device, d, input, log);
 }
 
-async function sendPassthrough(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, s: TivoServices, d: ItemDescription, input: MediaInput): Promise<void> {
+async function sendPassthrough(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, s: TivoServices, d: ItemDescription, input: MediaInput, log: TivoServices['log']): Promise<void> {
+  // A URL source (Jellyfin without a path mapping) is as long as Jellyfin says the file is.
   const fileLength = input.kind === 'file' ? (await stat(input.path)).size : d.media.sizeBytes;
   const header = d.header;
   const length = header.length + fileLength;
@@ -63,7 +77,7 @@ async function sendPassthrough(req: IncomingMessage, res: ServerResponse, ctx: R
     length,
     contentType: d.mime,
     etag: `"${d.key}"`,
-    read: (start, end) => Readable.from(passthroughBytes(input, header, start, end, ctx.signal)),
+    read: (start, end) => Readable.from(logged(passthroughBytes(input, header, start, end, ctx.signal), log, ctx.signal)),
   };
   if (parseRangeHeader(req.headers.range, length).kind === 'unsatisfiable') {
     s.counters['endProbes'] = (s.counters['endProbes'] ?? 0) + 1;
@@ -76,15 +90,17 @@ async function sendPassthrough(req: IncomingMessage, res: ServerResponse, ctx: R
 async function* passthroughBytes(input: MediaInput, header: Buffer, start: number, end: number, signal: AbortSignal): AsyncGenerator<Buffer> {
   if (start < header.length) yield header.subarray(start, Math.min(header.length, end + 1));
   if (end < header.length) return;
-  const fileStart = Math.max(0, start - header.length);
-  const fileEnd = end - header.length;
-  if (input.kind === 'file') {
-    for await (const chunk of createReadStream(input.path, { start: fileStart, end: fileEnd, signal })) yield chunk as Buffer;
-    return;
+  yield* readSourceRange(input, Math.max(0, start - header.length), end - header.length, signal);
+}
+
+/** Logs a source read failure once (the range layer only drops the connection, which the TiVo retries). */
+async function* logged(bytes: AsyncGenerator<Buffer>, log: TivoServices['log'], signal: AbortSignal): AsyncGenerator<Buffer> {
+  try {
+    yield* bytes;
+  } catch (error) {
+    if (!signal.aborted) log.error('passthrough transfer failed; connection dropped', { code: toSidecarError(error).code, error: errorMessage(error) });
+    throw error;
   }
-  const response = await fetch(input.url, { headers: { Range: `bytes=${fileStart}-${fileEnd}` }, signal });
-  if (!response.body || (response.status !== 206 && fileStart > 0)) throw new Error(`source answered ${response.status} to a range read`);
-  for await (const chunk of Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)) yield chunk as Buffer;
 }
 
 async function sendStreamed(
@@ -112,28 +128,55 @@ async function sendStreamed(
   }
   const profile = d.plan.profile;
   if (!profile) throw new Error('streamed transfer without a profile');
-  const session: TranscodeSession = s.transcoder.open({
+  const request: TranscodeRequest = {
     input,
     profile,
     spoolKey: d.key,
     signal: ctx.signal,
     ...(d.guessed ? {} : { media: d.media }),
     label: { adapter: 'tivo', device: device.id, item: d.item.id, title: d.item.title },
-  });
+  };
+  let session: TranscodeSession | undefined;
+  try {
+    session = s.transcoder.open(request);
+  } catch (error) {
+    if (!isBusy(error)) throw error; // before any header: the handler maps it to a status
+  }
   if (decision.start > 0) s.counters['resumes'] = (s.counters['resumes'] ?? 0) + 1;
-  log.info('transfer', { path: d.plan.path, reason: d.plan.reason, mime: d.mime, sourceSize: d.sourceSize, start: decision.start, session: session.id });
+  log.info('transfer', { path: d.plan.path, reason: d.plan.reason, mime: d.mime, sourceSize: d.sourceSize, start: decision.start, session: session?.id, waiting: !session });
   res.writeHead(206, { 'Content-Type': d.mime, 'Transfer-Encoding': 'chunked', Connection: 'close' });
   res.flushHeaders();
-  const spool = session.spool;
-  if (!spool) throw new Error('transcode service returned no spool for a spooled request');
-  session.output.destroy(); // we read through our own spool reader (the session keeps running)
   let sent = 0;
+  let position = decision.start;
+  if (!session) s.counters['busyWaits'] = (s.counters['busyWaits'] ?? 0) + 1;
   try {
-    if (decision.start < d.header.length) {
-      sent += await write(res, d.header.subarray(decision.start));
+    if (position < d.header.length) {
+      // The header is known before ffmpeg starts: the TiVo gets its metadata (and a first byte) at once.
+      sent += await write(res, d.header.subarray(position));
+      position = d.header.length;
     }
-    const outputStart = Math.max(0, decision.start - d.header.length);
-    for await (const chunk of spool.read(outputStart, undefined, ctx.signal)) {
+    if (!session) {
+      session = await openWhenFree({
+        transcoder: s.transcoder,
+        queue: s.slotQueue,
+        request,
+        waitMs: s.config.busyWaitSeconds * 1000,
+        now: s.now,
+        sleep: s.sleep,
+        signal: ctx.signal,
+      });
+      if (!session) {
+        if (ctx.signal.aborted || res.destroyed) return;
+        s.counters['busyGiveUps'] = (s.counters['busyGiveUps'] ?? 0) + 1;
+        log.warn('every transcode slot stayed busy; closing without the chunked terminator so the TiVo retries', { code: 'ERR_TIVO_BUSY', sent, start: decision.start });
+        closeUnterminated(res);
+        return;
+      }
+      log.info('transcode slot free; transfer continues', { session: session.id });
+    }
+    const spool = session.spool;
+    if (!spool) throw new Error('transcode service returned no spool for a spooled request');
+    for await (const chunk of spool.read(position - d.header.length, undefined, ctx.signal)) {
       sent += await write(res, chunk as Buffer);
     }
     const outputLength = spool.finalLength() ?? spool.bytesWritten();
@@ -150,7 +193,8 @@ async function sendStreamed(
       log.info('client left the transfer', { sent, start: decision.start });
       return;
     }
-    const result = await Promise.race([session.done, new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000).unref())]);
+    const done = session?.done;
+    const result = done && (await Promise.race([done, new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000).unref())]));
     s.counters['failures'] = (s.counters['failures'] ?? 0) + 1;
     log.error('transcode ended early; stream closed with the chunked terminator', {
       code: 'ERR_TIVO_TRANSCODE_FAILED',
@@ -164,6 +208,16 @@ async function sendStreamed(
     s.counters['bytesSent'] = (s.counters['bytesSent'] ?? 0) + sent;
   }
   if (!res.destroyed) res.end();
+}
+
+/**
+ * Ends the connection after the bytes already written but without the chunked terminator: to
+ * a TiVo that is a transfer cut short, which it retries with a Range (unlike an error status).
+ */
+function closeUnterminated(res: ServerResponse): void {
+  const socket = res.socket;
+  if (socket) socket.end();
+  else res.destroy();
 }
 
 /** Waits for `drain` or `close`, removing both listeners afterwards (no listener build-up). */

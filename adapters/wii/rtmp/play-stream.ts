@@ -33,6 +33,13 @@ export interface PlayStreamOptions extends PacerSettings {
   readonly log: Logger;
   readonly pendingStatusAfterMs: number;
   readonly pauseReleaseMs: number;
+  /**
+   * A run (transcode) starts this long after the play or seek that asked for it; a seek in the
+   * meantime replaces the target, so play+seek sent back to back (a player resuming at a
+   * position) or a burst of seeks from a dragged seek bar start one transcode, not several.
+   * 0 starts at once.
+   */
+  readonly startDebounceMs?: number;
   /** Counters shared with the adapter's health(). */
   readonly stats: StreamStats;
 }
@@ -60,6 +67,10 @@ export class PlayStream {
   private readonly pacer: Pacer;
   private pendingTimer: TimerHandle | undefined;
   private releaseTimer: TimerHandle | undefined;
+  /** A run waiting out the start debounce. */
+  private startTimer: TimerHandle | undefined;
+  /** A seek that arrived while the stream name was being resolved (ms). */
+  private queuedSeekMs: number | undefined;
   /** The run was stopped during a long pause; unpause restarts it here (ms). */
   private releasedAtMs: number | undefined;
   private lastSentTs = 0;
@@ -95,6 +106,7 @@ export class PlayStream {
   async play(app: RtmpAppSession, name: string, startMs: number, durationMs: number | undefined): Promise<void> {
     this.stopRun();
     this.state = 'resolving';
+    this.queuedSeekMs = undefined;
     const gen = ++this.generation;
     const controller = new AbortController();
     this.run = { controller, media: undefined, gen };
@@ -103,6 +115,7 @@ export class PlayStream {
     if (!resolution.ok) {
       this.state = 'idle';
       this.run = undefined;
+      this.queuedSeekMs = undefined;
       this.send([[Csid.stream, onStatus(this.streamId, 'error', resolution.code, resolution.description, { details: name })]]);
       return;
     }
@@ -119,13 +132,21 @@ export class PlayStream {
       [Csid.stream, dataMessage(this.streamId, '|RtmpSampleAccess', true, true)],
       [Csid.stream, dataMessage(this.streamId, 'onMetaData', source.metadata)],
     ]);
-    this.startRun(start * 1000);
+    this.scheduleRun(start * 1000);
+    const queued = this.queuedSeekMs;
+    this.queuedSeekMs = undefined;
+    if (queued !== undefined) this.seek(queued);
   }
 
   /** seek(ms): Red5's order; the run restarts at the (clamped) target. */
   seek(ms: number): void {
+    if (this.state === 'resolving') {
+      // play(…) then seek(…) back to back: answer the seek once the name is resolved.
+      this.queuedSeekMs = ms;
+      return;
+    }
     const source = this.source;
-    if (!source || this.state === 'closed' || this.state === 'resolving') {
+    if (!source || this.state === 'closed') {
       this.send([[Csid.stream, onStatus(this.streamId, 'error', 'NetStream.Seek.Failed', 'Nothing is playing.')]]);
       return;
     }
@@ -143,7 +164,7 @@ export class PlayStream {
     // While paused, Red5 sends one keyframe so the player shows the new position (nginx-rtmp #600).
     this.showFrameWhilePaused = this.pacer.paused;
     if (this.stopAtMs !== undefined) this.stopAtMs = undefined;
-    this.startRun(target);
+    this.scheduleRun(target);
   }
 
   /** pause(true|false, ms). Unpause continues from the paused position, never from 0. */
@@ -203,6 +224,8 @@ export class PlayStream {
     this.generation++;
     this.pendingTimer?.cancel();
     this.pendingTimer = undefined;
+    this.startTimer?.cancel();
+    this.startTimer = undefined;
     const run = this.run;
     this.run = undefined;
     if (run) {
@@ -212,6 +235,21 @@ export class PlayStream {
     const waiters = this.resumeWaiters;
     this.resumeWaiters = [];
     for (const w of waiters) w();
+  }
+
+  /** Starts a run after the start debounce (a later play/seek/close cancels it through stopRun). */
+  private scheduleRun(fromMs: number): void {
+    this.startTimer?.cancel();
+    this.startTimer = undefined;
+    const delay = this.options.startDebounceMs ?? 0;
+    if (delay <= 0) {
+      this.startRun(fromMs);
+      return;
+    }
+    this.startTimer = this.options.clock.setTimeout(() => {
+      this.startTimer = undefined;
+      if (this.state === 'playing') this.startRun(fromMs);
+    }, delay);
   }
 
   /**

@@ -41,7 +41,15 @@ export interface RtmpConnectionOptions {
   readonly pauseReleaseMs: number;
   readonly leadSlackMs: number;
   readonly maxLeadMs: number;
-  readonly stats: StreamStats;
+  readonly stats: StreamStats & { pingsSent?: number; silentPeersClosed?: number };
+  /** See PlayStreamOptions.startDebounceMs (default 0). */
+  readonly startDebounceMs?: number;
+  /**
+   * Send a PingRequest this often once connected (0 = never, the default). A peer that sends
+   * nothing at all (no ping response, ack or command) for three intervals is closed: while a
+   * stream is paused nothing flows, so this is how a Wii switched off mid-pause is noticed.
+   */
+  readonly pingIntervalMs?: number;
   readonly readerLimits?: Partial<ChunkReaderLimits>;
   /** Outbound chunk size announced after connect. */
   readonly chunkSize?: number;
@@ -60,6 +68,9 @@ export class RtmpConnection {
   private readonly writer = new ChunkWriter();
   private handshakeTimer: TimerHandle | undefined;
   private idleTimer: TimerHandle | undefined;
+  private pingTimer: TimerHandle | undefined;
+  private lastReceivedAt: number;
+  private readonly openedAt: number;
   private app: RtmpAppSession | undefined;
   private readonly streams = new Map<number, PlayStream>();
   private nextStreamId = 1;
@@ -77,6 +88,8 @@ export class RtmpConnection {
     private readonly options: RtmpConnectionOptions,
   ) {
     this.reader = new ChunkReader(options.readerLimits);
+    this.openedAt = options.clock.now();
+    this.lastReceivedAt = this.openedAt;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('error', (err) => {
@@ -109,6 +122,7 @@ export class RtmpConnection {
     this.phase = 'closed';
     this.handshakeTimer?.cancel();
     this.idleTimer?.cancel();
+    this.pingTimer?.cancel();
     for (const stream of this.streams.values()) stream.close();
     this.streams.clear();
     this.wakeDrain();
@@ -157,6 +171,7 @@ export class RtmpConnection {
 
   private onData(data: Buffer): void {
     if (this.phase === 'closed') return;
+    this.lastReceivedAt = this.options.clock.now();
     try {
       this.consume(data);
     } catch (cause) {
@@ -374,6 +389,7 @@ export class RtmpConnection {
         log: o.log,
         pendingStatusAfterMs: o.pendingStatusAfterMs,
         pauseReleaseMs: o.pauseReleaseMs,
+        ...(o.startDebounceMs !== undefined ? { startDebounceMs: o.startDebounceMs } : {}),
         slackMs: o.leadSlackMs,
         maxLeadMs: o.maxLeadMs,
         stats: o.stats,
@@ -381,6 +397,24 @@ export class RtmpConnection {
     );
     stream.setBufferLength(this.bufferByStream.get(id) ?? this.defaultBufferMs);
     return stream;
+  }
+
+  private startPings(): void {
+    const every = this.options.pingIntervalMs ?? 0;
+    if (every <= 0) return;
+    this.pingTimer = this.options.clock.setInterval(() => {
+      if (this.phase === 'closed') return;
+      const now = this.options.clock.now();
+      if (now - this.lastReceivedAt > 3 * every) {
+        this.options.log.info('rtmp peer silent, closing', { remote: this.options.remoteAddress, silentMs: now - this.lastReceivedAt });
+        this.options.stats.silentPeersClosed = (this.options.stats.silentPeersClosed ?? 0) + 1;
+        this.close();
+        return;
+      }
+      this.options.stats.pingsSent = (this.options.stats.pingsSent ?? 0) + 1;
+      // The value is echoed back; ms since the connection opened, as FMS sends.
+      this.sendMessages([[Csid.control, userControl(UserControlEvent.pingRequest, (now - this.openedAt) >>> 0)]]);
+    }, every);
   }
 
   private waitDrain(signal: AbortSignal): Promise<void> {
@@ -432,6 +466,7 @@ export class RtmpConnection {
       return;
     }
     this.app = decision.session;
+    this.startPings();
     const chunkSize = this.options.chunkSize ?? 4096;
     // One write for the whole reply: nginx's separate writes cost a ~40 ms Nagle stall.
     const control = [windowAckSize(WINDOW_ACK_SIZE), setPeerBandwidth(WINDOW_ACK_SIZE, 2), setChunkSize(chunkSize)].map((m) => this.writer.write(Csid.control, m));

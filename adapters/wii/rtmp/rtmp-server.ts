@@ -22,9 +22,14 @@ export interface RtmpServerOptions {
   readonly pauseReleaseMs: number;
   readonly leadSlackMs: number;
   readonly maxLeadMs: number;
+  readonly startDebounceMs?: number;
+  readonly pingIntervalMs?: number;
 }
 
 export interface RtmpServerStats extends StreamStats {
+  /** PingRequests sent, and connections closed because the peer went silent. */
+  pingsSent: number;
+  silentPeersClosed: number;
   connections: number;
   connectionsTotal: number;
   refusedConnections: number;
@@ -38,7 +43,7 @@ function plainAddress(address: string | undefined): string {
 export class RtmpServer {
   private server: Server | undefined;
   private readonly connections = new Set<RtmpConnection>();
-  readonly stats: RtmpServerStats = { connections: 0, connectionsTotal: 0, refusedConnections: 0, mediaBytes: 0, runs: 0, activeRuns: 0, failures: 0 };
+  readonly stats: RtmpServerStats = { connections: 0, connectionsTotal: 0, refusedConnections: 0, mediaBytes: 0, runs: 0, activeRuns: 0, failures: 0, pingsSent: 0, silentPeersClosed: 0 };
 
   constructor(private readonly options: RtmpServerOptions) {}
 
@@ -84,6 +89,8 @@ export class RtmpServer {
       pauseReleaseMs: o.pauseReleaseMs,
       leadSlackMs: o.leadSlackMs,
       maxLeadMs: o.maxLeadMs,
+      ...(o.startDebounceMs !== undefined ? { startDebounceMs: o.startDebounceMs } : {}),
+      ...(o.pingIntervalMs !== undefined ? { pingIntervalMs: o.pingIntervalMs } : {}),
       stats: this.stats,
     });
     this.connections.add(connection);

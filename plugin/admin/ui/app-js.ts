@@ -96,6 +96,31 @@ export const APP_JS = String.raw`
     ]);
   }
 
+  // The Jellyfin companion plugin card (issue #9), shown under the library source.
+  function companionCard() {
+    return api('GET', '/api/companion').then(function (c) {
+      var children = [h('h2', { text: 'Jellyfin companion plugin' })];
+      if (c.available === false) return h('section', { class: 'card', id: 'companion' }, children.concat([h('p', { class: 'muted', text: 'Not enabled in this sidecar.' })]));
+      var state = c.plugin ? (c.plugin.installed ? c.plugin.state : 'not-installed') : (c.jellyfin ? 'unknown' : 'no-jellyfin');
+      children.push(h('p', { id: 'companion-status' }, [badge(state), ' ', c.detail]));
+      children.push(h('p', null, ['Plugin repository for Jellyfin (Dashboard → Plugins → Repositories): ', h('code', { id: 'companion-repo', text: c.repositoryUrl })]));
+      var builds = (c.catalog.versions || []).map(function (v) {
+        return v.version + ' for Jellyfin ' + v.targetAbi + ': ' + (!v.available ? (v.problem || 'unavailable') : v.assemblies.length ? 'ready' : 'no DLL built');
+      });
+      children.push(h('p', { class: 'muted', id: 'companion-catalog', text: 'Catalog: ' + (builds.length ? builds.join('; ') : (c.catalog.detail || 'empty')) }));
+      if (c.devicesFromCompanion.length) children.push(h('p', { text: 'Devices set in the Jellyfin dashboard: ' + c.devicesFromCompanion.join(', ') + ' (applied at sidecar start; changes made here win).' }));
+      if (c.issues.length) children.push(h('ul', { class: 'issues' }, c.issues.map(function (i) { return h('li', { text: i.field + ': ' + i.message }); })));
+      if (c.jellyfin && !(c.plugin && c.plugin.installed && c.plugin.state === 'Active')) {
+        children.push(h('div', { class: 'row' }, [h('button', { type: 'button', id: 'companion-install', text: 'Install in Jellyfin', onclick: function () {
+          api('POST', '/api/companion/install').then(function (r) { show(r.message); refresh(); }, function (e) { show(e.message, true); });
+        } })]));
+      }
+      return h('section', { class: 'card', id: 'companion' }, children);
+    }, function (e) {
+      return h('section', { class: 'card', id: 'companion' }, [h('h2', { text: 'Jellyfin companion plugin' }), h('p', { class: 'muted', text: e.message })]);
+    });
+  }
+
   function editing() {
     var el = document.activeElement;
     return el && view.contains(el) && /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName);
@@ -178,6 +203,9 @@ export const APP_JS = String.raw`
 
     library: function () {
       return api('GET', '/api/library').then(function (lib) {
+        // Filled in when /api/companion answers (it asks Jellyfin), so the view does not wait for it.
+        var companionSlot = h('section', { class: 'card', id: 'companion' }, [h('h2', { text: 'Jellyfin companion plugin' }), h('p', { class: 'muted', text: 'Loading…' })]);
+        companionCard().then(function (card) { if (companionSlot.parentNode) companionSlot.parentNode.replaceChild(card, companionSlot); });
         var kind = h('select', { id: 'library-kind' }, [
           h('option', { value: 'local', text: 'Local folder (no Jellyfin)' }), h('option', { value: 'jellyfin', text: 'Jellyfin server' })
         ]);
@@ -214,7 +242,8 @@ export const APP_JS = String.raw`
               if (kind.value === 'jellyfin' && key.value) body.apiKey = key.value;
               act(api('PUT', '/api/library/source', body), 'Library source applied.');
             } })])
-          ])
+          ]),
+          companionSlot
         ];
       });
     },

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdminHandler } from '../../../plugin/admin/admin-handler.js';
 import { adminMigrations } from '../../../plugin/admin/admin-migrations.js';
-import type { AdminDeps, AdminOptions, LibrarySourceSetting } from '../../../plugin/admin/types.js';
+import type { AdminCompanion, AdminDeps, AdminOptions, LibrarySourceSetting } from '../../../plugin/admin/types.js';
 import { createDeviceRegistry, type RegistryAdapter } from '../../../plugin/devices/device-registry.js';
 import { deviceMigrations } from '../../../plugin/devices/device-migrations.js';
 import type { NewDevicePolicy } from '../../../plugin/devices/policy.js';
@@ -78,6 +78,8 @@ export interface FixtureOptions {
   /** Pose every admin request as coming from this address. */
   readonly remoteAddress?: string;
   readonly withRecorders?: boolean;
+  /** The companion-plugin service (tests/integration/admin/companion-api.integration.ts). */
+  readonly companion?: AdminCompanion;
 }
 
 function deviceIdentity(req: IncomingMessage): { ip: string; headers: Record<string, string | undefined> } {
@@ -156,6 +158,7 @@ export async function adminFixture(options: FixtureOptions = {}): Promise<AdminF
     recentLogs: (limit, minLevel) => sink.recent(limit, minLevel),
     listUsers: () => Promise.resolve([{ id: 'u1', name: 'Alice', isAdministrator: true }, { id: 'u2', name: 'Kids', isAdministrator: false }]),
     ...(options.withRecorders ? { recorders: () => [{ id: 'porch', name: 'Porch', state: 'recording', bytes: 2048 }] } : {}),
+    ...(options.companion === undefined ? {} : { companion: options.companion }),
   };
 
   const admin = await serve(createAdminHandler(deps), options.remoteAddress);

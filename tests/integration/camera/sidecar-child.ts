@@ -6,6 +6,7 @@ import { startCameraSidecar } from './support.js';
 
 const [library, url] = process.argv.slice(2);
 if (library === undefined || url === undefined) throw new Error('usage: sidecar-child.ts <library> <rtsp-url>');
-await startCameraSidecar({ library, cameras: [{ id: 'shed', name: 'Shed', url }], viewers: false });
-process.stdout.write('ready\n');
+const harness = await startCameraSidecar({ library, cameras: [{ id: 'shed', name: 'Shed', url }], viewers: false });
+// The parent removes the data folder: this process dies by kill -9 and cannot.
+process.stdout.write(`ready ${harness.dataDir}\n`);
 setInterval(() => undefined, 1 << 30);

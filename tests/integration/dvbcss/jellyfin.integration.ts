@@ -64,4 +64,35 @@ describe('dvbcss against the Jellyfin stand-in', function () {
     await eventually(() => state?.contentId === null, 10000, 'CII cleared');
     cii.stop();
   });
+
+  it('reads transitioning in CII while a seek or the next item settles, then okay', async () => {
+    const ws = new WebSocket(url('/cii'));
+    open.push(ws);
+    const cii = protocols.CII.createCIIClient(ws);
+    const statuses: string[] = [];
+    let state: CiiState | undefined;
+    cii.on('change', (c) => {
+      state = JSON.parse(JSON.stringify(c)) as CiiState;
+      if (state.presentationStatus !== undefined && state.presentationStatus !== null && statuses.at(-1) !== state.presentationStatus) statuses.push(state.presentationStatus);
+    });
+    const id = fake.play({ itemId: fake.item('Big Buck Test').id, positionSeconds: 5 });
+    await eventually(() => state?.contentId?.includes('/items/') === true, 10000, 'playing');
+    assert.equal(state?.presentationStatus, 'okay');
+
+    fake.seek(id, 1200);
+    await eventually(() => statuses.includes('transitioning'), 10000, 'transitioning after the seek');
+    await eventually(() => statuses.at(-1) === 'okay', 10000, 'okay once settled (settleMs)');
+    assert.ok(state?.contentId?.includes('/items/'), 'the content stays loaded while it settles');
+
+    const episode = [...fake.library.items.values()].find((i) => i.kind === 'Episode');
+    assert.ok(episode);
+    statuses.length = 0;
+    fake.stopPlayback(id);
+    fake.play({ id, itemId: episode.id, positionSeconds: 0 });
+    await eventually(() => state?.contentId?.includes(`/items/${episode.id}/`) === true, 10000, 'next item');
+    await eventually(() => statuses.at(-1) === 'okay', 10000, 'okay once the next item settled');
+    assert.ok(statuses.includes('transitioning'), `statuses: ${statuses.join(', ')}`);
+    fake.stopPlayback(id);
+    cii.stop();
+  });
 });

@@ -1,38 +1,36 @@
 /**
- * The TiVo's request sequence against the real adapter (local folder + real ffmpeg spool):
- * browse, details, transfer (transcode, passthrough, TS remux), wait, Range past the end,
- * drop-and-resume, access, bad input. Media is validated with ffprobe.
+ * Listings, transfers and bad input against the real sidecar (the CLI's compose(): device
+ * registry, local-folder library, transcode service with spool, real listeners) with the TiVo
+ * adapter on 127.0.0.1: paging, sorting, Recurse, details, formats, estimates on easy and hard
+ * clips, resume offsets, passthrough, TS remux, garbage Range headers and a source that breaks.
+ * Media is validated with ffprobe. (The same sequence against the Jellyfin stand-in is in
+ * sequence.integration.ts; device access in access.integration.ts.)
  */
 import { strict as assert } from 'node:assert';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { Harness } from '../../support/adapter-harness.js';
+import { ffprobeJson, hasBinary } from '../../support/media.js';
+import { tivoGet } from '../../support/tivo/tivo-client.js';
+import { XMLValidator } from 'fast-xml-parser';
+import { tivoXmlParser, TSN, type TivoContainer, type TivoItem } from '../../support/tivo/tivo-browser.js';
+import { makeLocalLibrary, startTivoHarness } from '../../support/tivo/tivo-harness.js';
 
 // XMLValidator is marked deprecated (moved to fast-xml-validator); same code, and fast-xml-parser is the allowed package.
 // eslint-disable-next-line @typescript-eslint/no-deprecated
 const validateXml = (xml: string): true | object => XMLValidator.validate(xml);
-import { ffprobeJson, hasBinary, makeClip } from '../../support/media.js';
-import { startTivo, type TivoTestContext } from '../../support/tivo/tivo-context.js';
-import { tivoGet } from '../../support/tivo/tivo-client.js';
 
-const S2 = { tsn: '540000000000001' };
-const HD = { tsn: '652000000000001' };
-const PREMIERE = { tsn: '746000000000001' };
-const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => name === 'Item' });
-
-interface Item {
-  Details: Record<string, string>;
-  Links: { Content: { Url: string }; TiVoVideoDetails?: { Url: string } };
-}
-interface Container {
-  TiVoContainer: { ItemStart: string; ItemCount: string; Details: Record<string, string>; Item?: Item[] };
-}
+const S2 = { tsn: TSN.s2 };
+const HD = { tsn: TSN.hd };
+const PREMIERE = { tsn: TSN.premiere };
+const parser = tivoXmlParser;
+type Item = TivoItem;
+type Container = TivoContainer;
 
 describe('tivo adapter (integration)', function () {
   this.timeout(180_000);
   let root: string;
-  let tivo: TivoTestContext;
+  let harness: Harness | undefined;
   let port: number;
   let share: string;
 
@@ -45,7 +43,7 @@ describe('tivo adapter (integration)', function () {
     return parser.parse(text) as Container;
   }
 
-  async function listing(headers: Record<string, string> = S2, extra = ''): Promise<Item[]> {
+  async function listing(headers: Record<string, string> = S2, extra = ''): Promise<readonly Item[]> {
     const c = await xml(`/TiVoConnect?Command=QueryContainer&Container=${encodeURIComponent(share)}&SortOrder=Type,Title${extra}`, headers);
     return c.TiVoContainer.Item ?? [];
   }
@@ -58,23 +56,13 @@ describe('tivo adapter (integration)', function () {
 
   before(async function () {
     if (!(await hasBinary('ffmpeg')) || !(await hasBinary('ffprobe'))) this.skip();
-    root = mkdtempSync(join(tmpdir(), 'jb-tivo-media-'));
-    mkdirSync(join(root, 'Videos', 'Shows'), { recursive: true });
-    const clip = await makeClip({ duration: 10, width: 640, height: 360, fps: 30 });
-    copyFileSync(clip, join(root, 'Videos', 'clip.mp4'));
-    copyFileSync(clip, join(root, 'Videos', 'Shows', 'Tom & Jerry <1> Ünï.mp4'));
-    copyFileSync(clip, join(root, 'Videos', 'Shows', 'broken.mp4'));
-    const hard = await makeClip({ duration: 8, pattern: 'noise' });
-    copyFileSync(hard, join(root, 'Videos', 'hard.mp4'));
-    const compat = await makeClip({ duration: 5, width: 720, height: 480, videoCodec: 'mpeg2video', audioCodec: 'ac3', ext: 'mpg', extraArgs: ['-r', '30000/1001', '-b:v', '4000k'] });
-    copyFileSync(compat, join(root, 'Videos', 'compat.mpg'));
-    writeFileSync(join(root, 'Videos', 'notes.txt'), 'not a video');
-    tivo = await startTivo({ mediaRoot: root, refuse: ['999000000000001'] });
-    port = tivo.port();
+    root = await makeLocalLibrary();
+    harness = await startTivoHarness({ source: { local: root } });
+    port = harness.adapterPort();
   });
 
   after(async () => {
-    await tivo?.stop();
+    await harness?.stop();
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
@@ -189,14 +177,6 @@ describe('tivo adapter (integration)', function () {
         const r = await tivoGet(port, `/TiVoConnect?${q}`, S2);
         assert.ok(r.status < 500, `${q} → ${r.status}`);
       }
-    });
-  });
-
-  describe('access', () => {
-    it('refuses a TSN the registry refuses with 403, accepting TiVo_TCD_ID as the TSN header', async () => {
-      assert.equal((await tivoGet(port, '/TiVoConnect?Command=QueryServer', { tsn: '999000000000001' })).status, 403);
-      assert.equal((await tivoGet(port, '/TiVoConnect?Command=QueryServer', { TiVo_TCD_ID: '999000000000001' })).status, 403);
-      assert.equal((await tivoGet(port, '/TiVoConnect?Command=QueryServer', { TiVo_TCD_ID: '540000000000001' })).status, 200);
     });
   });
 

@@ -5,7 +5,7 @@
 import { tmpdir } from 'node:os';
 import { dvbcssAdapter } from '../../../adapters/dvbcss/index.js';
 import type { DvbcssConfig, DvbcssDeviceSettings } from '../../../adapters/dvbcss/index.js';
-import type { Adapter, AdapterContext, AdapterDevices, Clock, DeviceIdentity, DeviceResolution } from '../../../plugin/index.js';
+import type { Adapter, AdapterContext, AdapterDevices, Clock, DeviceIdentity, DeviceResolution, RequestHandler } from '../../../plugin/index.js';
 import { silentLogger } from '../../../plugin/log/logger.js';
 import { systemClock } from '../../../plugin/util/clock.js';
 import { PlaybackDouble } from './playback-double.js';
@@ -52,6 +52,8 @@ export interface StartedDvbcss {
   readonly wcPort: number;
   readonly serverId: string;
   url(path: string): string;
+  /** The handler the adapter mounted under `/dvbcss/` (the companion page). */
+  pageHandler(): RequestHandler;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startDvbcss(options: { config?: Record<string, unknown>; d
   const devices = new DevicesDouble(options.decide ?? allowAsUser(), dvbcssAdapter.deviceDefaults(config));
   const abort = new AbortController();
   const serverId = 'test-server';
+  let mounted: RequestHandler | undefined;
   const context: AdapterContext<DvbcssConfig, DvbcssDeviceSettings> = {
     id: 'dvbcss',
     config,
@@ -84,7 +87,7 @@ export async function startDvbcss(options: { config?: Record<string, unknown>; d
     clock: options.clock ?? systemClock,
     log: silentLogger(),
     signal: abort.signal,
-    http: { mount: () => undefined, listen: () => undefined, boundPort: () => 0, devicePort: () => 0 },
+    http: { mount: (handler) => (mounted = handler), listen: () => undefined, boundPort: () => 0, devicePort: () => 0 },
     dataDir: tmpdir(),
     server: { serverId, serverName: 'Test', version: '0.0.0' },
   };
@@ -102,6 +105,10 @@ export async function startDvbcss(options: { config?: Record<string, unknown>; d
     wcPort,
     serverId,
     url: (path) => `ws://127.0.0.1:${wsPort}${path}`,
+    pageHandler: () => {
+      if (mounted === undefined) throw new Error('the adapter mounted no HTTP handler');
+      return mounted;
+    },
     stop: async () => {
       abort.abort();
       await adapter.stop();

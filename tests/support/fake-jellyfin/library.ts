@@ -18,6 +18,18 @@ export interface MediaFile {
   readonly localPath?: string;
   readonly size: number;
   readonly durationSeconds: number;
+  /** What the media source reports instead of the default H.264/AAC MP4 (see ClipDescription). */
+  readonly description?: ClipDescription;
+}
+
+/**
+ * How the stand-in describes the clip in MediaSources/MediaStreams, for clips that are not the
+ * default 320x240 H.264 + AAC MP4: `container` replaces the container string, each `streams`
+ * entry is merged over the default stream DTO at the same position (video, audio).
+ */
+export interface ClipDescription {
+  readonly container?: string;
+  readonly streams?: readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface FakeItem {
@@ -59,7 +71,7 @@ export interface FakeUser {
 
 export interface LibraryOptions {
   /** Real clip served for every media item (generated with tests/support/media.ts). */
-  readonly clip?: { readonly path: string; readonly size: number; readonly durationSeconds: number };
+  readonly clip?: { readonly path: string; readonly size: number; readonly durationSeconds: number; readonly description?: ClipDescription };
   /** Number of generated items in the "Home Videos" library (paging tests). */
   readonly bigFolderSize?: number;
   /** Fixed "now" for dates (ms). */
@@ -89,7 +101,7 @@ export class FakeLibrary {
     const clip = this.options.clip;
     return clip === undefined
       ? { jellyfinPath: path, size: 123_456, durationSeconds: 2 }
-      : { jellyfinPath: path, localPath: clip.path, size: clip.size, durationSeconds: clip.durationSeconds };
+      : { jellyfinPath: path, localPath: clip.path, size: clip.size, durationSeconds: clip.durationSeconds, ...(clip.description === undefined ? {} : { description: clip.description }) };
   }
 
   private build(): void {
@@ -232,7 +244,7 @@ function mediaSource(item: FakeItem, media: MediaFile): Record<string, unknown> 
     Id: item.id,
     Path: media.jellyfinPath,
     Type: 'Default',
-    Container: 'mov,mp4,m4a,3gp,3g2,mj2',
+    Container: media.description?.container ?? DEFAULT_CONTAINER,
     Size: media.size,
     Name: item.name,
     IsRemote: false,
@@ -252,7 +264,7 @@ function mediaSource(item: FakeItem, media: MediaFile): Record<string, unknown> 
     RequiresLooping: false,
     SupportsProbing: true,
     VideoType: 'VideoFile',
-    MediaStreams: mediaStreams(),
+    MediaStreams: mediaStreams(media.description),
     MediaAttachments: [],
     Formats: [],
     Bitrate: Math.round((media.size * 8) / Math.max(media.durationSeconds, 0.001)),
@@ -263,7 +275,14 @@ function mediaSource(item: FakeItem, media: MediaFile): Record<string, unknown> 
   };
 }
 
-function mediaStreams(): Record<string, unknown>[] {
+const DEFAULT_CONTAINER = 'mov,mp4,m4a,3gp,3g2,mj2';
+
+function mediaStreams(description?: ClipDescription): Record<string, unknown>[] {
+  const overrides = description?.streams ?? [];
+  return defaultStreams().map((stream, i) => ({ ...stream, ...overrides[i] }));
+}
+
+function defaultStreams(): Record<string, unknown>[] {
   return [
     {
       Codec: 'h264',
@@ -349,7 +368,7 @@ export function itemDto(lib: FakeLibrary, item: FakeItem, fields: ReadonlySet<st
   if (item.officialRating !== undefined) dto['OfficialRating'] = item.officialRating;
   if (item.media !== undefined) {
     dto['RunTimeTicks'] = Math.round(item.media.durationSeconds * TICKS);
-    dto['Container'] = 'mov,mp4,m4a,3gp,3g2,mj2';
+    dto['Container'] = item.media.description?.container ?? DEFAULT_CONTAINER;
     dto['VideoType'] = 'VideoFile';
   }
   const want = (f: Field): boolean => fields.has(f);
@@ -370,7 +389,7 @@ export function itemDto(lib: FakeLibrary, item: FakeItem, fields: ReadonlySet<st
   }
   if (item.media !== undefined && item.virtual !== true) {
     if (want('MediaSources')) dto['MediaSources'] = [mediaSource(item, item.media)];
-    if (want('MediaStreams')) dto['MediaStreams'] = mediaStreams();
+    if (want('MediaStreams')) dto['MediaStreams'] = mediaStreams(item.media.description);
   }
   return dto;
 }

@@ -8,6 +8,8 @@ import { guid, jellyfinDate } from './ids.js';
 import { ALL_FIELDS, isFolder, itemDto, SERVER_ID, type FakeItem, type FakeLibrary, type FakeUser } from './library.js';
 import type { FakeLiveTv } from './live-tv.js';
 import type { FakeSessions } from './sessions.js';
+import { listRepositories, restart, setRepositories, storeCompanionConfig, type FakeInstall, type FakePlugin, type FakeRepository } from './packages.js';
+import { PLUGIN_GUID } from '../../../plugin/catalog/manifest.js';
 
 export interface FakeRequest {
   readonly method: string;
@@ -35,7 +37,11 @@ export interface RouterState {
   readonly mediaUpdates: { Path: string; UpdateType: string }[][];
   refreshCount: number;
   readonly virtualFolders: Record<string, unknown>[];
-  readonly plugins: { id: string; name: string; version: string; config: unknown }[];
+  readonly plugins: FakePlugin[];
+  /** Plugin repositories (GET/POST /Repositories). */
+  readonly repositories: FakeRepository[];
+  /** Completed POST /Packages/Installed calls. */
+  readonly installs: FakeInstall[];
   readonly breakages: Map<string, Breakage>;
 }
 
@@ -149,19 +155,26 @@ export function route(state: RouterState, req: FakeRequest): FakeResponse {
       return json(204);
     }
     case method === 'GET' && /^\/Plugins$/i.test(path):
-      return json(200, state.plugins.map((p) => ({ Name: p.name, Version: p.version, ConfigurationFileName: `${p.name}.xml`, Description: `${p.name} plugin`, Id: p.id, CanUninstall: true, HasImage: false, Status: 'Active' })));
+      return json(200, state.plugins.map((p) => ({ Name: p.name, Version: p.version, ConfigurationFileName: `${p.name}.xml`, Description: `${p.name} plugin`, Id: p.id, CanUninstall: true, HasImage: false, Status: p.status ?? 'Active' })));
     case /^\/Plugins\/[^/]+\/Configuration$/i.test(path): {
       const wanted = (segments[1] ?? '').replace(/-/g, '').toLowerCase();
-      const plugin = state.plugins.find((p) => p.id.replace(/-/g, '') === wanted);
+      // A plugin installed but not yet loaded (status Restart) has no instance: Jellyfin answers 404.
+      const plugin = state.plugins.find((p) => p.id.replace(/-/g, '') === wanted && (p.status ?? 'Active') === 'Active');
       if (plugin === undefined) return problem(404, 'Plugin not found');
       if (method === 'GET') return json(200, plugin.config);
       if (method === 'POST') {
         if (typeof req.body !== 'object' || req.body === null) return problem(400, 'configuration must be a JSON object');
-        plugin.config = req.body;
+        plugin.config = plugin.id.replace(/-/g, '') === PLUGIN_GUID.replace(/-/g, '') ? storeCompanionConfig(req.body) : req.body;
         return json(204);
       }
       return problem(405, 'Method not allowed');
     }
+    case method === 'GET' && /^\/Repositories$/i.test(path):
+      return listRepositories(state.repositories);
+    case method === 'POST' && /^\/Repositories$/i.test(path):
+      return setRepositories(state.repositories, req.body);
+    case method === 'POST' && /^\/System\/Restart$/i.test(path):
+      return restart(state.plugins);
     case method === 'GET' && /^\/System\/Configuration\/livetv$/i.test(path):
       return json(200, state.liveTv.configDto());
     case method === 'GET' && /^\/LiveTv\/Info$/i.test(path):

@@ -36,9 +36,15 @@ export function dechunk(raw: Buffer): { readonly body: Buffer; readonly terminat
 
 /**
  * GETs `path` and reads until the server closes (or until `dropAfter` body bytes arrived, then
- * drops the connection like a TiVo losing the network).
+ * drops the connection like a TiVo losing the network). `onBody` hears how many raw body bytes
+ * (chunk framing included) arrived so far.
  */
-export function tivoGet(port: number, path: string, headers: Readonly<Record<string, string>> = {}, options: { dropAfter?: number; method?: string } = {}): Promise<RawResponse> {
+export function tivoGet(
+  port: number,
+  path: string,
+  headers: Readonly<Record<string, string>> = {},
+  options: { dropAfter?: number; method?: string; onBody?: (rawBodyBytes: number) => void } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -73,6 +79,7 @@ export function tivoGet(port: number, path: string, headers: Readonly<Record<str
         const idx = Buffer.concat(chunks).indexOf('\r\n\r\n');
         if (idx >= 0) headerEnd = idx + 4;
       }
+      if (headerEnd >= 0 && total > headerEnd) options.onBody?.(total - headerEnd);
       if (options.dropAfter !== undefined && headerEnd >= 0 && total - headerEnd >= options.dropAfter) {
         socket.destroy();
         finish();

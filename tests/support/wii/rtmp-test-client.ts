@@ -31,6 +31,8 @@ export class RtmpTestClient {
   private listeners: (() => void)[] = [];
   closed = false;
   handshakeValid: boolean | undefined;
+  /** Answer the server's PingRequests (every Flash player does); false plays a vanished peer. */
+  answerPings = true;
   private c1: Buffer;
 
   constructor(
@@ -81,7 +83,7 @@ export class RtmpTestClient {
       } else if (m.type === MessageType.userControl) {
         const uc = decodeUserControl(m.payload);
         this.messages.push({ ...m, at, event: { event: uc.event, value: uc.value } });
-        if (uc.event === UserControlEvent.pingRequest) this.send(2, userControl(UserControlEvent.pingResponse, uc.value));
+        if (uc.event === UserControlEvent.pingRequest && this.answerPings) this.send(2, userControl(UserControlEvent.pingResponse, uc.value));
       } else {
         this.messages.push({ ...m, at });
       }
@@ -143,6 +145,11 @@ export class RtmpTestClient {
       for (const v of m.values ?? []) if (isAmfObject(v) && typeof v['code'] === 'string') out.push(v['code']);
     }
     return out;
+  }
+
+  /** PingRequests received from the server. */
+  pingRequests(): number {
+    return this.messages.filter((m) => m.event?.event === UserControlEvent.pingRequest).length;
   }
 
   media(): ReceivedMessage[] {

@@ -118,6 +118,8 @@
     var generation = ++follow.generation;
     if (follow.cii) follow.cii.close();
     if (follow.ts) follow.ts.close();
+    follow.cii = null;
+    follow.ts = null;
     follow.cii_state = {};
     follow.ct = null;
     setConnection('connecting');
@@ -132,6 +134,7 @@
       if (!follow.ts) openTs(sessionId, generation);
       setConnection('connected');
       showCii();
+      render();
     };
     cii.onclose = function (e) {
       if (generation !== follow.generation) return;
@@ -159,6 +162,7 @@
       follow.ct = ct.contentTime === null
         ? { available: false }
         : { available: true, contentMs: Number(ct.contentTime), wallMs: Number(ct.wallClockTime) / 1e6, speed: ct.timelineSpeedMultiplier };
+      render();
     };
   }
 
@@ -221,6 +225,7 @@
     }
     var labels = { fault: 'Session unavailable', idle: 'Nothing playing', transitioning: 'Changing…', syncing: 'Synchronising…', paused: 'Paused', playing: 'Playing' };
     if (state === 'playing' && ct.speed !== 1) labels.playing = 'Playing at ×' + ct.speed;
+    ui.position.setAttribute('data-at-ms', localMs.toFixed(3));
     ui.state.textContent = labels[state];
     ui.state.setAttribute('data-state', state);
     if (positionMs === null) {
@@ -287,4 +292,6 @@
   requestAnimationFrame(frame);
   // rAF pauses in background tabs; keep the DOM roughly current anyway.
   setInterval(render, 500);
+  // Lets a test (or an embedding page) ask for a frame now: dispatchEvent is synchronous.
+  document.addEventListener('companion:render', render);
 })();

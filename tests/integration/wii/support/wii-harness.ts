@@ -49,8 +49,10 @@ export interface WiiHarnessOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   readonly devices?: readonly HarnessDevice[];
   readonly policy?: 'allow' | 'hold' | 'refuse';
-  /** Default: the generated clip library. */
-  readonly source?: 'clips' | 'demo' | { readonly jellyfin: FakeJellyfin };
+  /** Default: the generated clip library; `demo`: the core's demo library; or a folder, or the stand-in. */
+  readonly source?: 'clips' | 'demo' | { readonly folder: string } | { readonly jellyfin: FakeJellyfin };
+  /** Core config; default raises `transcode.maxConcurrent` to 8 (the core default is 2). */
+  readonly core?: Readonly<Record<string, unknown>>;
 }
 
 /** Wii defaults for tests: RTMP on 127.0.0.1:0, the progressive-FLV debug path on, short handshake timeout. */
@@ -58,15 +60,23 @@ export const WII_TEST_CONFIG = { rtmpPort: 0, rtmpHost: '127.0.0.1', httpFlv: tr
 
 export async function startWiiHarness(options: WiiHarnessOptions = {}): Promise<Harness> {
   const source = options.source ?? 'clips';
+  const local = source === 'clips' || source === 'demo' || 'folder' in source;
   const harness = await startAdapterHarness({
     descriptor: wiiAdapter,
     config: { ...WII_TEST_CONFIG, ...options.config },
-    ...(source === 'clips' ? { source: 'local' as const, mediaRoot: await ensureClipLibrary() } : source === 'demo' ? { source: 'local' as const } : { source }),
+    ...(source === 'clips'
+      ? { source: 'local' as const, mediaRoot: await ensureClipLibrary() }
+      : source === 'demo'
+        ? { source: 'local' as const }
+        : 'folder' in source
+          ? { source: 'local' as const, mediaRoot: source.folder }
+          : { source }),
     ...(options.devices ? { devices: options.devices } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
+    core: options.core ?? { transcode: { maxConcurrent: 8 } },
   });
   // The local folder scans in the background after start: wait for one full scan.
-  if (source !== 'clips' && source !== 'demo') return harness;
+  if (!local) return harness;
   try {
     await harness.composed.source.library.rescan();
   } catch (error) {

@@ -23,7 +23,7 @@ const SEGMENT_TAIL = [
   '-segment_format',
   'mp4',
   '-segment_format_options',
-  'movflags=+frag_keyframe+empty_moov+default_base_moof',
+  'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1',
   '-reset_timestamps',
   '1',
   '-strftime',

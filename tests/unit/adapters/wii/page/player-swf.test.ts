@@ -113,6 +113,11 @@ describe('Wii player SWF', () => {
         assert.ok(strings.includes(s), `pushes "${s}"`);
       }
     });
+
+    it('traces its status line, time display and button presses (what the Ruffle test reads)', () => {
+      const { strings } = walkActions(playerScript());
+      for (const s of ['msg ', 'tm ', 'ui pause', 'ui play', 'ui seek ', 'ns ', 'nc ']) assert.ok(strings.includes(s), `traces "${s}"`);
+    });
   });
 
   describe('avm1', () => {

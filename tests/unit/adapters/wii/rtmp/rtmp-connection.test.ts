@@ -225,6 +225,71 @@ describe('RtmpConnection', () => {
     });
   });
 
+  describe('start debounce', () => {
+    it('starts one run, at the seek target, for play(-2000) and seek(60000) sent back to back (ffmpeg’s commands)', async () => {
+      const s = setup({ startDebounceMs: 150 });
+      const id = await playing(s, 'long', 1000);
+      s.client.seek(id, 60_000);
+      await s.client.waitUntil(() => s.client.media().some(isVideoKey), 5000, 'keyframe');
+      assert.deepEqual(s.sources['long']!.opens, [60], 'one producer, started at the target');
+      const codes = s.client.statusCodes();
+      assert.ok(codes.indexOf('NetStream.Seek.Notify') > codes.indexOf('NetStream.Play.Start'), 'Seek.Notify follows Play.Start');
+      assert.equal(s.client.media()[0]!.timestamp, 60_000);
+      assert.ok(s.client.media().every((m) => m.timestamp >= 60_000));
+    });
+
+    it('coalesces a burst of seeks into one run at the last target', async () => {
+      const s = setup({ startDebounceMs: 150 });
+      const id = await playing(s, 'long', 1000);
+      await s.client.waitUntil(() => s.client.media().length > 5, 5000, 'media');
+      const mark = s.client.messages.length;
+      for (const ms of [10_000, 20_000, 30_000]) s.client.seek(id, ms);
+      await s.client.waitUntil(() => s.client.messages.slice(mark).some(isVideoKey), 5000, 'keyframe after the seeks');
+      assert.deepEqual(s.sources['long']!.opens, [0, 30]);
+      const media = s.client.messages.slice(mark).filter((m) => m.type === MessageType.audio || m.type === MessageType.video);
+      assert.equal(media[0]!.timestamp, 30_000);
+    });
+
+    it('starts nothing when the stream is closed inside the window', async () => {
+      const s = setup({ startDebounceMs: 150 });
+      const id = await playing(s, 'long', 1000);
+      await s.client.waitStatus('NetStream.Play.Start');
+      s.client.deleteStream(id);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(s.sources['long']!.opens, []);
+    });
+  });
+
+  describe('pings', () => {
+    it('pings a paused peer that answers and keeps it, with the stream resuming on unpause', async () => {
+      const stats = { mediaBytes: 0, runs: 0, activeRuns: 0, failures: 0, pingsSent: 0, silentPeersClosed: 0 };
+      const s = setup({ pingIntervalMs: 100, idleTimeoutMs: 1000, pauseReleaseMs: 200, stats });
+      const id = await playing(s, 'long', 500);
+      await s.client.waitUntil(() => (s.client.media().at(-1)?.timestamp ?? 0) >= 500, 5000, 'media');
+      s.client.pause(id, true, 500);
+      await s.client.waitStatus('NetStream.Pause.Notify');
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.ok(s.client.pingRequests() >= 8, `pinged (${s.client.pingRequests()})`);
+      assert.equal(s.client.closed, false, 'still connected after more than the idle timeout');
+      assert.equal(stats.silentPeersClosed, 0);
+      const mark = s.client.messages.length;
+      s.client.pause(id, false, 500);
+      await s.client.waitUntil(() => s.client.messages.slice(mark).some(isVideoKey), 5000, 'media after unpause');
+    });
+
+    it('closes a peer that stays silent for three ping intervals', async () => {
+      const stats = { mediaBytes: 0, runs: 0, activeRuns: 0, failures: 0, pingsSent: 0, silentPeersClosed: 0 };
+      const s = setup({ pingIntervalMs: 100, stats });
+      const id = await playing(s, 'long', 500);
+      await s.client.waitUntil(() => s.client.media().length > 0, 5000, 'media');
+      s.client.pause(id, true, 500);
+      s.client.answerPings = false;
+      await s.client.waitUntil(() => s.client.closed, 3000, 'close');
+      assert.equal(stats.silentPeersClosed, 1);
+      await s.client.waitUntil(() => s.sources['long']!.running() === 0, 2000, 'producer stopped');
+    });
+  });
+
   describe('pause', () => {
     it('sends nothing while paused and continues from the paused position on unpause', async () => {
       const s = setup();
