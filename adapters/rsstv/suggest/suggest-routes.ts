@@ -137,7 +137,7 @@ async function postSuggestion(deps: SuggestRouteDeps, invite: InviteRow, req: In
     deps.counters['suggestions'] = (deps.counters['suggestions'] ?? 0) + 1;
     deps.onSuggested();
   }
-  const view = deps.suggestions.viewFor(invite.id).find((s) => s.id === result.suggestion.id);
+  const view = deps.suggestions.viewFor(invite.id, deps.clock.now()).find((s) => s.id === result.suggestion.id);
   sendJson(res, result.kind === 'created' ? 201 : 200, { suggestion: view });
 }
 
@@ -169,7 +169,7 @@ export async function handleSuggest(deps: SuggestRouteDeps, parts: readonly stri
       return guideSearch(deps, ctx, res);
     case 'suggestions':
       if (method === 'GET') {
-        sendJson(res, 200, { suggestions: deps.suggestions.viewFor(invite.id) });
+        sendJson(res, 200, { suggestions: deps.suggestions.viewFor(invite.id, deps.clock.now()) });
         return;
       }
       if (method === 'POST') return postSuggestion(deps, invite, req, res);

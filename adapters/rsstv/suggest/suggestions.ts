@@ -43,11 +43,13 @@ const FRIEND_TEXT: Readonly<Record<string, string>> = {
   Error: 'Sent, the DVR will retry',
 };
 
-export function friendStatus(suggestion: SuggestionRow, item: ItemRow | undefined): { readonly status: string; readonly statusText: string } {
+export function friendStatus(suggestion: SuggestionRow, item: ItemRow | undefined, now: number): { readonly status: string; readonly statusText: string } {
   let status: string;
   if (suggestion.review === 'declined') status = 'Declined';
-  else if (suggestion.review === 'pending') status = 'Awaiting approval';
-  else status = item?.status ?? 'Pending';
+  else if (item !== undefined) status = item.status;
+  // Aired before anyone scheduled it (reader down, or never approved): say so, not "pending".
+  else if (suggestion.end_at <= now) status = 'Expired';
+  else status = suggestion.review === 'pending' ? 'Awaiting approval' : 'Pending';
   return { status, statusText: FRIEND_TEXT[status] ?? status };
 }
 
@@ -107,9 +109,9 @@ export class SuggestionService {
   }
 
   /** The friend's own suggestions (newest first) with generic statuses. */
-  viewFor(inviteId: string): FriendView[] {
+  viewFor(inviteId: string, now: number): FriendView[] {
     return this.store.suggestionsOf(inviteId).map((s) => {
-      const { status, statusText } = friendStatus(s, this.store.latestForGuid(s.guid));
+      const { status, statusText } = friendStatus(s, this.store.latestForGuid(s.guid), now);
       return {
         id: s.id,
         title: s.title,
