@@ -5,10 +5,11 @@
 import type { AnyAdapterDescriptor } from '../plugin/app.js';
 import { cameraAdapter } from './camera/index.js';
 import { dvbcssAdapter } from './dvbcss/index.js';
+import { rsstvAdapter } from './rsstv/index.js';
 import { tivoAdapter } from './tivo/index.js';
 import { wiiAdapter } from './wii/index.js';
 
-export const adapterDescriptors: readonly AnyAdapterDescriptor[] = [tivoAdapter, wiiAdapter, dvbcssAdapter, cameraAdapter];
+export const adapterDescriptors: readonly AnyAdapterDescriptor[] = [tivoAdapter, wiiAdapter, rsstvAdapter, dvbcssAdapter, cameraAdapter];
 
 /** npm packages each adapter may import besides the core entry (manifest.json, architecture test). */
 export const adapterPackages: Readonly<Record<string, readonly string[]>> = {

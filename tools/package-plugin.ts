@@ -4,14 +4,13 @@
  * CHANGELOG.md. Zips and a copy of the manifest go to dist/catalog/, which the sidecar serves at
  * /catalog/ (plugin/catalog/catalog-route.ts).
  *
- * With `--publish` (or JELLYBRIDGE_DOTNET_PUBLISH=1) it first runs `dotnet publish` of
- * plugin/jellyfin-companion for each ABI into bin/publish/<framework>/; when dotnet or the
- * Jellyfin NuGet packages are missing it says so and packages without the DLL.
+ * DLLs published into plugin/jellyfin-companion/bin/publish/<framework>/ are packed when
+ * present; the plugin assembly itself is blocked for now (plugin/jellyfin-companion/README.md),
+ * so the zips hold meta.json only and the admin UI refuses to install them.
  *
  * The timestamp is kept from the existing manifest while the version is unchanged, so the zips
  * and their checksums are reproducible and tests can rebuild and compare them.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,8 +31,6 @@ import { buildZip, type ZipEntry } from '../plugin/catalog/zip.js';
 
 export const DEFAULT_CATALOG_BASE = 'https://github.com/jellybridge/jellybridge/releases/download';
 
-/** The companion project, relative to the repository root. */
-export const COMPANION_PROJECT = join('plugin', 'jellyfin-companion', 'src', 'Jellybridge.Companion', 'Jellybridge.Companion.csproj');
 
 export interface BuiltZip {
   readonly name: string;
@@ -117,32 +114,8 @@ function readPrevious(path: string): { version: string; timestamp: string } | un
   }
 }
 
-/**
- * `dotnet publish` of the companion for each ABI. Returns one line per build saying what
- * happened; never throws (a machine without dotnet or the Jellyfin packages still packages).
- */
-export function publishCompanion(root: string, publishDir = defaultPublishDir(root)): string[] {
-  const probe = spawnSync('dotnet', ['--version'], { encoding: 'utf8' });
-  if (probe.error !== undefined || probe.status !== 0) return ['dotnet not found: packaging without the companion DLL'];
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  return COMPANION_BUILDS.map((build) => {
-    const out = join(publishDir, build.framework);
-    const run = spawnSync(
-      'dotnet',
-      ['publish', join(root, COMPANION_PROJECT), '-c', 'Release', '-f', build.framework, '-o', out, `-p:Version=${toCatalogVersion(version, build.revision)}`, '--nologo'],
-      { encoding: 'utf8' },
-    );
-    if (run.status === 0) return `${build.framework} (ABI ${build.targetAbi}): published to ${out}`;
-    const errors = `${run.stdout}\n${run.stderr}`.split('\n').filter((l) => /error/i.test(l)).slice(0, 4).map((l) => l.trim());
-    return `${build.framework} (ABI ${build.targetAbi}): not built, packaging without the DLL\n  ${errors.join('\n  ')}`;
-  });
-}
-
 function main(): void {
   const root = process.cwd();
-  if (process.argv.includes('--publish') || process.env['JELLYBRIDGE_DOTNET_PUBLISH'] === '1') {
-    for (const line of publishCompanion(root)) process.stdout.write(`companion: ${line}\n`);
-  }
   const result = packagePlugin(root);
   const outDir = join(root, 'dist', 'catalog');
   mkdirSync(outDir, { recursive: true });

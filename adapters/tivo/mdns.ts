@@ -65,6 +65,7 @@ export function tivoTxt(identity: string): string[] {
 export function hostLabel(name: string): string {
   const label = name
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 63);

@@ -19,6 +19,7 @@ import { ownerPageHtml } from '../pages/owner-page.js';
 import { friendFeedToken, ownerFeedToken } from '../publish/feed-route.js';
 import type { InviteRow, ItemRow, RsstvStore } from '../store/rsstv-store.js';
 import { hashToken, randomId, sameSecret } from '../store/tokens.js';
+import { friendStatus } from '../suggest/suggestions.js';
 
 export interface OwnerRouteDeps {
   readonly store: RsstvStore;
@@ -74,6 +75,7 @@ function overview(deps: OwnerRouteDeps, ctx: RequestContext): Record<string, unk
     })),
     suggestions: store.allSuggestions().map((s) => {
       const item = store.latestForGuid(s.guid);
+      const status = friendStatus(s, item, now).status;
       return {
         id: s.id,
         guid: s.guid,
@@ -85,8 +87,8 @@ function overview(deps: OwnerRouteDeps, ctx: RequestContext): Record<string, unk
         end: s.end_at,
         note: s.note,
         review: s.review,
-        status: s.review === 'declined' ? 'Declined' : s.review === 'pending' ? 'Awaiting approval' : (item?.status ?? 'Pending'),
-        statusLine: s.review === 'declined' ? 'Declined' : s.review === 'pending' ? 'Awaiting approval' : statusLine(item),
+        status,
+        statusLine: item === undefined || s.review === 'declined' ? status : statusLine(item),
         detail: item?.detail ?? '',
         timerId: item?.timer_id ?? null,
       };

@@ -102,7 +102,7 @@ interface PictureStats {
 
 async function pictureStats(page: Page, png: Buffer, other?: Buffer): Promise<PictureStats> {
   const arg = { a: png.toString('base64'), b: other?.toString('base64') };
-  return page.evaluate(`(${PICTURE_STATS_JS})(${JSON.stringify(arg)})`) as Promise<PictureStats>;
+  return page.evaluate<PictureStats>(`(${PICTURE_STATS_JS})(${JSON.stringify(arg)})`);
 }
 
 describe('Wii player SWF in Ruffle (headless Chromium, progressive FLV)', function () {

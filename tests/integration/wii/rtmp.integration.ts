@@ -8,12 +8,12 @@ import type { Harness } from '../../support/adapter-harness.js';
 import { ffprobeJson, hasBinary } from '../../support/media.js';
 import { RtmpTestClient, type ReceivedMessage } from '../../support/wii/rtmp-test-client.js';
 import { run } from './support/run.js';
-import { clipId, noTranscodesLeft as noneLeft, rtmpPort, startWiiHarness, type TestClipName } from './support/wii-harness.js';
+import { clipId, noTranscodesLeft as noneLeft, rtmpPort, startWiiHarness } from './support/wii-harness.js';
 
 const isVideoKey = (m: ReceivedMessage): boolean => m.type === MessageType.video && (m.payload[0]! >> 4) === 1;
 
 /** Stream names: the generated clips' item ids, or any other (unknown) name as is. */
-const streamName = (name: string): string => (name === 'short' || name === 'long' ? clipId(name as TestClipName) : name);
+const streamName = (name: string): string => (name === 'short' || name === 'long' ? clipId(name) : name);
 
 describe('Wii RTMP server (integration: the real sidecar, local folder, real ffmpeg transcodes)', function () {
   this.timeout(120_000);

@@ -12,12 +12,16 @@ describe('dvbcssAdapter', () => {
       assert.equal(r.data.wcMaxFreqErrorPpm, 500);
       assert.equal(r.data.driftToleranceMs, 100);
       assert.equal(r.data.wcPrecisionLog2, undefined);
+      assert.equal(r.data.settleMs, 1500);
+      assert.equal(r.data.companionHost, undefined);
     });
 
     it('rejects unknown keys and out-of-range values', () => {
       assert.equal(dvbcssAdapter.configSchema.safeParse({ flurble: 1 }).success, false);
       assert.equal(dvbcssAdapter.configSchema.safeParse({ wsPort: 70000 }).success, false);
       assert.equal(dvbcssAdapter.configSchema.safeParse({ driftToleranceMs: 0 }).success, false);
+      assert.equal(dvbcssAdapter.configSchema.safeParse({ settleMs: -1 }).success, false);
+      assert.equal(dvbcssAdapter.configSchema.safeParse({ companionHost: '' }).success, false);
     });
   });
 
