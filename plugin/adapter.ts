@@ -21,6 +21,8 @@ export interface AdapterHealth {
   readonly lastError?: { readonly code: string; readonly message: string; readonly at: string };
   /** Ports the adapter listens on, by name (`http`, `rtmp`, `beacon`, …). */
   readonly ports?: Readonly<Record<string, number>>;
+  /** Links worth showing the admin (a companion page to open on a phone, …); `qr` = also show a QR code image URL. */
+  readonly links?: readonly { readonly label: string; readonly url: string; readonly qr?: string }[];
 }
 
 /** A long-running recorder an adapter runs (camera), as the admin UI shows it. No URLs: they hold credentials. */

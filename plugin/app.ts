@@ -48,6 +48,8 @@ interface AdapterSlot {
   /** Health when the adapter could not be created or started. */
   failure?: AdapterHealth;
   ownListener?: { host: HttpHost; port: number; bind: string };
+  /** Admin-only routes (`AdapterHttp.mountAdmin`), reached through the admin handler after auth. */
+  adminHandler?: RequestHandler;
   started: boolean;
 }
 
@@ -100,6 +102,17 @@ export class App {
 
   adapter(id: string): Adapter | undefined {
     return this.slots.find((s) => s.descriptor.id === id)?.adapter;
+  }
+
+  /**
+   * The admin-only handler an adapter mounted (`AdapterHttp.mountAdmin`), for the admin surface
+   * to call once the session is checked; undefined when the adapter has none, was not created
+   * or failed, or the app is stopping.
+   */
+  adminRoute(id: string): RequestHandler | undefined {
+    if (this.phase === 'stopping' || this.phase === 'stopped') return undefined;
+    const slot = this.slots.find((s) => s.descriptor.id === id);
+    return slot?.adapter && !slot.failure ? slot.adminHandler : undefined;
   }
 
   get signal(): AbortSignal {
@@ -228,6 +241,9 @@ export class App {
       },
       boundPort: () => slot.ownListener?.host.boundPort() ?? 0,
       devicePort: () => this.deviceHost.boundPort(),
+      mountAdmin: (handler) => {
+        slot.adminHandler = handler;
+      },
     };
     const context: AdapterContext = {
       id: descriptor.id,

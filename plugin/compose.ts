@@ -196,6 +196,7 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
     recentLogs: (limit, minLevel) => logs.recent(limit, minLevel),
     listUsers: () => source.library.listUsers(),
     recorders: () => appRef.current?.recorders() ?? [],
+    adapterRoute: (adapterId) => appRef.current?.adminRoute(adapterId),
     companion: { status: () => companion.status(), install: (repositoryUrl) => companion.install(repositoryUrl) },
   });
 

@@ -196,6 +196,7 @@ export class DvbcssAdapter implements Adapter {
       counters,
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
       ports: { ws: this.wsPort, wc: this.wallClockPort() },
+      ...(this.state === 'ready' ? { links: [{ label: 'Companion page (open on a phone)', url: this.companionPageUrl(), qr: `${this.companionPageUrl()}qr.svg` }] } : {}),
     };
   }
 

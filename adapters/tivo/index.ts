@@ -107,7 +107,15 @@ class TivoAdapter implements Adapter {
   async start(): Promise<void> {
     try {
       await this.beacon?.start();
-      await this.mdns?.start();
+      try {
+        await this.mdns?.start();
+      } catch (error) {
+        // mDNS is one of two discovery paths: without it TiVos still find us by beacon.
+        this.lastError = { code: 'ERR_TIVO_START', message: `mDNS: ${errorMessage(error)}`, at: new Date(this.context.clock.now()).toISOString() };
+        this.context.log.warn('mDNS responder could not start; discovery by beacons only', { code: 'ERR_TIVO_START', error: errorMessage(error) });
+        this.setState('degraded', `HMO on port ${this.context.http.boundPort()}; mDNS unavailable`);
+        return;
+      }
       this.setState('ready', `HMO on port ${this.context.http.boundPort()}`);
     } catch (error) {
       this.lastError = { code: 'ERR_TIVO_START', message: errorMessage(error), at: new Date(this.context.clock.now()).toISOString() };

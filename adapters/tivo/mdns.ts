@@ -138,22 +138,32 @@ export class MdnsAnnouncer {
     if (loopback) {
       // Bound by hand so port 0 works (the library skips binding for port 0) and no group is joined.
       const socket = createSocket({ type: 'udp4', reuseAddr: true });
-      this.socket = socket;
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(this.o.port, this.o.interface, () => {
-          socket.off('error', reject);
-          resolve();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.bind(this.o.port, this.o.interface, () => {
+            socket.off('error', reject);
+            resolve();
+          });
         });
-      });
+      } catch (error) {
+        socket.close();
+        throw error;
+      }
+      this.socket = socket;
       this.boundPort = socket.address().port;
       mdns = makeMdns({ socket, bind: false, multicast: false, port: this.boundPort, ip: this.o.interface });
     } else {
       mdns = makeMdns({ port: this.o.port, reuseAddr: true, ...(this.o.interface !== undefined ? { interface: this.o.interface } : {}) });
-      await new Promise<void>((resolve, reject) => {
-        mdns.once('ready', () => resolve());
-        mdns.once('error', (err: Error) => reject(err));
-      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          mdns.once('ready', () => resolve());
+          mdns.once('error', (err: Error) => reject(err));
+        });
+      } catch (error) {
+        mdns.destroy();
+        throw error;
+      }
       this.boundPort = this.o.port;
     }
     this.mdns = mdns;

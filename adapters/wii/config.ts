@@ -57,7 +57,7 @@ export const wiiConfigSchema = z.strictObject({
    * A transcode starts this long after the play/seek asking for it; a seek within the window
    * replaces the target (play+seek back to back, a dragged seek bar: one ffmpeg, not several).
    */
-  startDebounceMs: z.number().int().min(0).max(2000).default(100),
+  startDebounceMs: z.number().int().min(0).max(2000).default(50),
   /**
    * PingRequest interval on connected sockets (0 = off). A peer silent for three intervals is
    * closed: nothing flows during a pause, so this is how a vanished Wii is noticed.

@@ -3,7 +3,8 @@
  * listener (127.0.0.1 by default, separate from every device-facing listener, so nothing a
  * device sends reaches it). Every route but the login/setup pages, their assets and the login
  * calls needs a session; state changes also need the session's CSRF token in
- * `X-Jellybridge-CSRF` and a same-origin `Origin` when the browser sends one.
+ * `X-Jellybridge-CSRF` and a same-origin `Origin` when the browser sends one. Adapters' admin
+ * routes (`/adapters/<id>/…`, e.g. the camera live view) get the same checks before they run.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -28,6 +29,8 @@ export const SESSION_COOKIE = 'jb_admin_session';
 export const CSRF_HEADER = 'x-jellybridge-csrf';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** `/adapters/<adapter-id>/<rest>`: an adapter's admin-only route. */
+const ADAPTER_ROUTE = /^\/adapters\/([a-z0-9][a-z0-9-]*)(\/.*)$/;
 
 function isLoopbackAddress(ip: string): boolean {
   return ip === '::1' || (isIPv4(ip) && ip.startsWith('127.'));
@@ -168,10 +171,16 @@ export function createAdminHandler(deps: AdminDeps): RequestHandler {
       if (!session) return redirect(res, setupAllowed(req, ctx) ? '/setup' : '/login');
       return sendText(res, 200, 'text/html; charset=utf-8', appPage(), { 'Cache-Control': 'no-store' });
     }
-    if (!path.startsWith('/api/')) throw new SidecarError('ERR_ADMIN_NOT_FOUND', 'not-found', 'no such page');
+    const adapterRoute = ADAPTER_ROUTE.exec(path);
+    if (!adapterRoute && !path.startsWith('/api/')) throw new SidecarError('ERR_ADMIN_NOT_FOUND', 'not-found', 'no such page');
     if (!session) throw new SidecarError('ERR_ADMIN_UNAUTHENTICATED', 'unauthenticated', 'log in first');
     if (unsafe && !tokensEqual(headerValue(req, CSRF_HEADER), session.csrfToken)) {
       throw new SidecarError('ERR_ADMIN_CSRF', 'permission-denied', `wrong ${CSRF_HEADER} token`);
+    }
+    if (adapterRoute) {
+      const handler = deps.adapterRoute?.(adapterRoute[1] ?? '');
+      if (!handler) throw new SidecarError('ERR_ADMIN_NOT_FOUND', 'not-found', 'no such adapter route');
+      return await handler(req, res, { ...ctx, path: adapterRoute[2] ?? '/' });
     }
 
     if (path === '/api/session' && getLike) {

@@ -8,9 +8,12 @@ import { SidecarError, toSidecarError } from '../util/errors.js';
 
 const MAX_BODY = 64 * 1024;
 
-/** Headers on every admin answer: no framing, no sniffing, no referrer, scripts only from us. */
+/**
+ * Headers on every admin answer: no framing, no sniffing, no referrer, scripts only from us.
+ * `media-src blob:` lets the camera live view play through Media Source Extensions.
+ */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',

@@ -4,6 +4,7 @@
  */
 import type { AdapterHealth, RecorderStatus } from '../adapter.js';
 import type { DeviceRegistry } from '../devices/registry-types.js';
+import type { RequestHandler } from '../http/types.js';
 import type { CompanionAdminStatus, CompanionInstallOutcome } from '../jellyfin/companion-service.js';
 import type { LibraryUser } from '../library/model.js';
 import type { SourceHealth } from '../library/source.js';
@@ -94,6 +95,11 @@ export interface AdminDeps {
   listUsers(): Promise<readonly LibraryUser[]>;
   /** Present once the camera adapter runs. */
   recorders?(): readonly RecorderInfo[];
+  /**
+   * Admin-only routes an adapter mounted (`AdapterHttp.mountAdmin`), served under
+   * `/adapters/<adapterId>/…` after the session (and CSRF for state changes) is checked.
+   */
+  adapterRoute?(adapterId: string): RequestHandler | undefined;
   /** The Jellyfin companion plugin: status and install (issue #9); absent when not wired. */
   readonly companion?: AdminCompanion | undefined;
 }

@@ -31,4 +31,11 @@ export interface AdapterHttp {
   boundPort(): number;
   /** The device-facing host's port. */
   devicePort(): number;
+  /**
+   * Serves admin-only requests under `/adapters/<adapter-id>/` on the ADMIN listener (never on
+   * a device-facing one). The admin surface checks the session (and CSRF for state changes)
+   * before the handler runs; `ctx.path` is relative to that prefix. Optional: absent in
+   * harnesses without an admin surface.
+   */
+  mountAdmin?(handler: RequestHandler): void;
 }

@@ -8,6 +8,7 @@ import axios, { isAxiosError, type AxiosInstance, type AxiosResponse, type RawAx
 import { Api } from '@jellyfin/sdk/lib/api.js';
 import { getImageApi } from '@jellyfin/sdk/lib/utils/api/image-api.js';
 import { getLibraryApi } from '@jellyfin/sdk/lib/utils/api/library-api.js';
+import { getLibraryStructureApi } from '@jellyfin/sdk/lib/utils/api/library-structure-api.js';
 import { getLiveTvApi } from '@jellyfin/sdk/lib/utils/api/live-tv-api.js';
 import { getSessionApi } from '@jellyfin/sdk/lib/utils/api/session-api.js';
 import { getSystemApi } from '@jellyfin/sdk/lib/utils/api/system-api.js';
@@ -17,9 +18,11 @@ import type {
   BaseItemDto,
   BaseItemDtoQueryResult,
   BaseItemKind,
+  CollectionTypeOptions,
   ItemFields,
   ItemFilter,
   ItemSortBy,
+  LibraryOptions,
   PublicSystemInfo,
   SessionInfoDto,
   SeriesTimerInfoDto,
@@ -27,6 +30,7 @@ import type {
   TimerInfoDto,
   TimerInfoDtoQueryResult,
   UserDto,
+  VirtualFolderInfo,
 } from '@jellyfin/sdk/lib/generated-client/models/index.js';
 import type { SidecarError } from '../util/errors.js';
 import { buildAuthorizationHeader, type ClientIdentity } from './auth-header.js';
@@ -44,6 +48,7 @@ export type {
   TimerInfoDto,
   TimerInfoDtoQueryResult,
   UserDto,
+  VirtualFolderInfo,
 } from '@jellyfin/sdk/lib/generated-client/models/index.js';
 
 /** `/Items` parameters the sidecar uses, in the server's names (built by query.ts). */
@@ -244,6 +249,27 @@ export class JellyfinClient {
 
   async refreshLibrary(signal?: AbortSignal): Promise<void> {
     await this.call('POST /Library/Refresh', (o) => getLibraryApi(this.api).refreshLibrary(o), signal);
+  }
+
+  /** The libraries (virtual folders) with their folders as Jellyfin sees them; needs an admin key. */
+  virtualFolders(signal?: AbortSignal): Promise<VirtualFolderInfo[]> {
+    return this.array('GET /Library/VirtualFolders', (o) => getLibraryStructureApi(this.api).getVirtualFolders(o), signal);
+  }
+
+  /** Creates a library over `paths` and (with `refreshLibrary`) scans it. */
+  async addVirtualFolder(
+    request: { readonly name: string; readonly collectionType: CollectionTypeOptions; readonly paths: readonly string[]; readonly refreshLibrary: boolean; readonly libraryOptions: LibraryOptions },
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.call(
+      'POST /Library/VirtualFolders',
+      (o) =>
+        getLibraryStructureApi(this.api).addVirtualFolder(
+          { name: request.name, collectionType: request.collectionType, paths: [...request.paths], refreshLibrary: request.refreshLibrary, addVirtualFolderDto: { LibraryOptions: request.libraryOptions } },
+          o,
+        ),
+      signal,
+    );
   }
 
   liveTvInfo(signal?: AbortSignal): Promise<{ IsEnabled?: boolean }> {

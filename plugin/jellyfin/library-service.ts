@@ -6,12 +6,12 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { Folder, ImageData, ImageRequest, LibraryEntry, LibraryUser, ListOptions, MediaInput, Page } from '../library/model.js';
-import type { LibraryFacade, ServerTranscodeRequest } from '../library/source.js';
+import type { EnsureLibraryResult, LibraryCollectionType, LibraryFacade, ServerTranscodeRequest } from '../library/source.js';
 import { SidecarError } from '../util/errors.js';
 import type { BaseItemDto, JellyfinClient } from './client.js';
 import { observed, type CallObserver } from './call-observer.js';
 import { mapItem } from './map-item.js';
-import { mapPath, type PathMapping } from './path-mapping.js';
+import { mapPath, unmapPath, type PathMapping } from './path-mapping.js';
 import { buildIdsQuery, buildItemsQuery } from './query.js';
 import { serverTranscodeUrl, staticStreamUrl } from './urls.js';
 
@@ -159,4 +159,41 @@ export class JellyfinLibraryService implements LibraryFacade {
   async rescan(): Promise<void> {
     await this.run(() => this.options.client.refreshLibrary());
   }
+
+  async ensureLibrary(name: string, collectionType: LibraryCollectionType, path: string): Promise<EnsureLibraryResult> {
+    const jellyfinPath = unmapPath(path, this.options.pathMappings) ?? path.replace(/(.)[/\\]+$/, '$1');
+    const folders = await this.run(() => this.options.client.virtualFolders());
+    const same = (p: string): boolean => p.replace(/(.)[/\\]+$/, '$1') === jellyfinPath;
+    const holding = folders.find((f) => (f.Locations ?? []).some(same));
+    if (holding !== undefined) return { created: false, name: holding.Name ?? name, path: jellyfinPath };
+    if (folders.some((f) => (f.Name ?? '').toLowerCase() === name.toLowerCase())) {
+      throw new SidecarError('ERR_JELLYFIN_LIBRARY_EXISTS', 'failed-precondition', `a Jellyfin library named "${name}" exists but does not hold ${jellyfinPath}; add the folder to it in Jellyfin or choose another name`);
+    }
+    await this.run(() =>
+      this.options.client.addVirtualFolder({ name, collectionType, paths: [jellyfinPath], refreshLibrary: true, libraryOptions: recordingLibraryOptions(jellyfinPath) }),
+    );
+    return { created: true, name, path: jellyfinPath };
+  }
+}
+
+/**
+ * Options for a library of recordings (camera segments arrive every minute): real-time
+ * monitoring on, and no per-file work that would cost CPU on the Jellyfin host for every
+ * segment (trickplay and chapter images) or ask internet providers about home videos; embedded
+ * titles on (each segment carries its camera and time as `title`).
+ */
+function recordingLibraryOptions(path: string): NonNullable<Parameters<JellyfinClient['addVirtualFolder']>[0]['libraryOptions']> {
+  return {
+    Enabled: true,
+    EnablePhotos: false,
+    EnableRealtimeMonitor: true,
+    EnableChapterImageExtraction: false,
+    ExtractChapterImagesDuringLibraryScan: false,
+    EnableTrickplayImageExtraction: false,
+    ExtractTrickplayImagesDuringLibraryScan: false,
+    EnableInternetProviders: false,
+    EnableEmbeddedTitles: true,
+    SaveLocalMetadata: false,
+    PathInfos: [{ Path: path }],
+  };
 }

@@ -32,3 +32,25 @@ export function mapPath(path: string, mappings: readonly PathMapping[]): string 
   }
   return undefined;
 }
+
+/**
+ * The reverse of `mapPath`: a local path as Jellyfin sees it (longest matching `to` prefix, at a
+ * path-segment boundary), for telling Jellyfin about a folder the sidecar writes. Undefined when
+ * no mapping applies. A Windows-style `from` gets backslashes after the prefix.
+ */
+export function unmapPath(path: string, mappings: readonly PathMapping[]): string | undefined {
+  const sorted = [...mappings].sort((a, b) => trimSep(b.to).length - trimSep(a.to).length);
+  for (const m of sorted) {
+    const to = trimSep(m.to);
+    if ((to === '' && m.to === '') || !path.startsWith(to)) continue;
+    const rest = path.slice(to.length);
+    if (rest !== '' && !rest.startsWith('/')) continue;
+    const tail = rest.replace(/^\/+/, '').replace(/\/+$/, '');
+    const from = trimSep(m.from);
+    const windows = /^[A-Za-z]:|\\/.test(from);
+    const sep = windows ? '\\' : '/';
+    if (tail === '') return from === '' ? sep : from;
+    return `${from}${sep}${windows ? tail.split('/').join('\\') : tail}`;
+  }
+  return undefined;
+}

@@ -64,6 +64,26 @@ export interface LibraryFacade {
    * (plugin/jellyfin/README.md).
    */
   getServerTranscodeInput?(userId: string | undefined, id: string, request: ServerTranscodeRequest): Promise<MediaInput>;
+  /**
+   * Optional (Jellyfin only): makes sure a library shows the folder `path` (as the sidecar sees
+   * it; the source maps it to its own view, for Jellyfin the reverse of `jellyfin.pathMappings`).
+   * When no library holds that folder, one named `name` of `collectionType` is created and
+   * scanned; an existing one is left as it is.
+   */
+  ensureLibrary?(name: string, collectionType: LibraryCollectionType, path: string): Promise<EnsureLibraryResult>;
+}
+
+/** Jellyfin library kinds the sidecar may create (a subset of Jellyfin's CollectionTypeOptions). */
+export type LibraryCollectionType = 'homevideos' | 'movies' | 'tvshows' | 'musicvideos' | 'mixed';
+
+/** What `LibraryFacade.ensureLibrary` found or did. */
+export interface EnsureLibraryResult {
+  /** True when the library was created now; false when one already held the folder. */
+  readonly created: boolean;
+  /** The library's name (an existing library keeps its own). */
+  readonly name: string;
+  /** The folder as the source sees it. */
+  readonly path: string;
 }
 
 /** What to ask the source's own transcoder for (container and ffmpeg encoder names). */

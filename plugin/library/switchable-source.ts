@@ -6,6 +6,7 @@
 import type { LibraryFacade, LibrarySource, LiveTvFacade, PlaybackFacade, SourceHealth } from './source.js';
 import type { PlaybackEvent } from './model.js';
 import type { Logger } from '../log/logger.js';
+import { SidecarError } from '../util/errors.js';
 
 export class SwitchableSource implements LibrarySource {
   private current: LibrarySource;
@@ -40,6 +41,11 @@ export class SwitchableSource implements LibrarySource {
         const current = lib();
         if (!current.getServerTranscodeInput) return Promise.reject(new Error('this library source cannot transcode'));
         return current.getServerTranscodeInput(userId, id, request);
+      },
+      ensureLibrary: (name, collectionType, path) => {
+        const current = lib();
+        if (!current.ensureLibrary) return Promise.reject(new SidecarError('ERR_LIBRARY_NO_LIBRARIES', 'failed-precondition', 'the library source is a local folder: there is no Jellyfin library to create'));
+        return current.ensureLibrary(name, collectionType, path);
       },
     };
     this.liveTv = {

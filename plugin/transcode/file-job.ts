@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { Logger } from '../log/logger.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { guardAgainstOrphans } from './ffmpeg-process.js';
@@ -29,12 +30,19 @@ export interface FileJobOptions {
   readonly stopGraceMs: number;
   /** Keep stdin open for `q` (recorders); remuxes use `-nostdin` and get /dev/null. */
   readonly interactive: boolean;
+  /** Hand ffmpeg's stdout to the caller (live view); default ignored. */
+  readonly pipeOutput?: boolean;
+}
+
+/** A run; `output` is ffmpeg's stdout when `pipeOutput` was asked for (else null). */
+export interface FileJobRun extends RecordingRun {
+  readonly output: Readable | null;
 }
 
 const TAIL_LINES = 30;
 
 /** Starts ffmpeg; the returned run never throws (a failed spawn resolves `done`). */
-export function startFileJob(options: FileJobOptions): RecordingRun {
+export function startFileJob(options: FileJobOptions): FileJobRun {
   const { clock, log } = options;
   const id = randomUUID();
   const startedAt = clock.now();
@@ -56,7 +64,7 @@ export function startFileJob(options: FileJobOptions): RecordingRun {
   };
 
   const child = spawn(options.ffmpegPath, [...options.argv], {
-    stdio: [options.interactive ? 'pipe' : 'ignore', 'ignore', 'pipe'],
+    stdio: [options.interactive ? 'pipe' : 'ignore', options.pipeOutput === true ? 'pipe' : 'ignore', 'pipe'],
     detached: true,
     windowsHide: true,
   });
@@ -101,6 +109,8 @@ export function startFileJob(options: FileJobOptions): RecordingRun {
     stopRequested = true;
     if (child.stdin && child.stdin.writable) child.stdin.write('q');
     else child.kill('SIGINT');
+    // A reader that went away must not leave ffmpeg blocked on a full stdout pipe.
+    child.stdout?.resume();
     killTimer = clock.setTimeout(() => {
       log.warn('ffmpeg ignored q; killing it', { graceMs: options.stopGraceMs });
       child.kill('SIGKILL');
@@ -108,5 +118,5 @@ export function startFileJob(options: FileJobOptions): RecordingRun {
     return done;
   };
 
-  return { id, startedAt, pid: () => child.pid, progress: () => progress, done, stop };
+  return { id, startedAt, pid: () => child.pid, progress: () => progress, done, stop, output: child.stdout };
 }

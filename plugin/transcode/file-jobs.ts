@@ -9,8 +9,9 @@ import { dirname } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { Clock } from '../util/clock.js';
 import { startFileJob } from './file-job.js';
-import { buildRecorderArgs, buildRemuxArgs, concatListText, redactUrl, secretsOfUrl } from './recorder-args.js';
-import type { FileJobService, RecordingRun, RemuxResult } from './types.js';
+import { SidecarError } from '../util/errors.js';
+import { buildLiveArgs, buildRecorderArgs, buildRemuxArgs, concatListText, redactUrl, secretsOfUrl } from './recorder-args.js';
+import type { FileJobService, LiveRequest, LiveRun, RecordingRun, RemuxResult } from './types.js';
 
 export interface FileJobServiceOptions {
   readonly ffmpegPath: string;
@@ -20,6 +21,7 @@ export interface FileJobServiceOptions {
 }
 
 export interface FileJobs extends FileJobService {
+  live(request: LiveRequest): LiveRun;
   /** Stops every recorder and remux still running. */
   stopAll(): Promise<void>;
   running(): number;
@@ -54,6 +56,23 @@ export function createFileJobService(options: FileJobServiceOptions): FileJobs {
         void run.done.then(() => rm(pidFile, { force: true }));
       }
       return run;
+    },
+
+    live(request) {
+      const argv = buildLiveArgs(request);
+      const log = options.log.child({
+        component: 'live',
+        ...(request.label ? { adapter: request.label.adapter, ...(request.label.device === undefined ? {} : { device: request.label.device }) } : {}),
+      });
+      log.debug('live view starting', { url: redactUrl(request.url) });
+      const run = startFileJob({ ffmpegPath: options.ffmpegPath, argv, secrets: secretsOfUrl(request.url), clock: options.clock, log, stopGraceMs: options.stopGraceMs, interactive: true, pipeOutput: true });
+      track(run);
+      const { output } = run;
+      if (output === null) {
+        void run.stop();
+        throw new SidecarError('ERR_TRANSCODE_START', 'unavailable', 'ffmpeg gave no output pipe');
+      }
+      return { id: run.id, startedAt: run.startedAt, pid: run.pid, progress: run.progress, done: run.done, stop: run.stop, output };
     },
 
     async reap(pidFile) {

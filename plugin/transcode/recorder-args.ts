@@ -15,7 +15,7 @@
  *   leaves whole fragments (with the default 32 KiB buffer a low-bit-rate segment stayed empty
  *   on disk until it closed, measured).
  */
-import type { RecordRequest, RemuxRequest } from './types.js';
+import type { LiveRequest, RecordRequest, RemuxRequest } from './types.js';
 import { formatSeconds } from './profiles.js';
 
 const RECORDER_GLOBAL: readonly string[] = ['-hide_banner', '-nostats', '-loglevel', 'info', '-progress', 'pipe:2'];
@@ -58,6 +58,20 @@ export function buildRecorderArgs(request: RecordRequest): string[] {
     'live',
     `file:${request.directory.replace(/\/+$/, '')}/${request.filePattern}`,
   );
+  return args;
+}
+
+/**
+ * The live view's argv: video copied (no re-encode, no audio: G.711 does not fit mp4 and the
+ * view is muted anyway) into fragmented mp4 on stdout, one fragment per key frame, so a viewer
+ * can join at any fragment and the browser decodes from a key frame. `flush_packets` hands each
+ * fragment to the pipe as soon as it is complete.
+ */
+export function buildLiveArgs(request: LiveRequest): string[] {
+  if (!(request.timeoutSeconds > 0)) throw new RangeError(`timeoutSeconds must be positive, got ${request.timeoutSeconds}`);
+  const args = [...RECORDER_GLOBAL];
+  if (/^rtsps?:/i.test(request.url)) args.push('-rtsp_transport', request.transport ?? 'tcp', '-timeout', String(Math.round(request.timeoutSeconds * 1e6)));
+  args.push('-i', request.url, '-map', '0:v:0', '-c:v', 'copy', '-an', '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-flush_packets', '1', 'pipe:1');
   return args;
 }
 

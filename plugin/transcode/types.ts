@@ -263,4 +263,28 @@ export interface FileJobService {
    * Resolves true when one was killed.
    */
   reap(pidFile: string): Promise<boolean>;
+  /**
+   * Starts a live copy of a camera stream as fragmented mp4 on the run's `output` (the admin
+   * live view). Not counted against the transcode slots (copy only); stop it like a recorder.
+   * Absent in stand-ins without it.
+   */
+  live?(request: LiveRequest): LiveRun;
+}
+
+/** A live view of a URL: video copied (no audio) into fragmented mp4 on stdout. */
+export interface LiveRequest {
+  /** The camera URL, credentials included; never logged (ffmpeg's lines are scrubbed). */
+  readonly url: string;
+  /** RTSP lower transport (`tcp` default). */
+  readonly transport?: 'tcp' | 'udp';
+  /** RTSP socket I/O timeout in seconds: ffmpeg exits when the camera sends nothing this long. */
+  readonly timeoutSeconds: number;
+  /** Shown in logs. */
+  readonly label?: { readonly adapter: string; readonly device?: string };
+}
+
+/** A running live copy: a recorder run whose bytes come out of `output`. */
+export interface LiveRun extends RecordingRun {
+  /** ffmpeg's stdout: `ftyp`, `moov`, then one `moof`+`mdat` fragment per key frame. */
+  readonly output: Readable;
 }

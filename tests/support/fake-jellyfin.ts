@@ -114,6 +114,8 @@ export class FakeJellyfin {
   readonly state: RouterState;
   readonly mediaRoot: string;
   readonly requests: RecordedRequest[] = [];
+  /** Bodies of POST/PUT requests (for checking requests against the OpenAPI spec). */
+  readonly requestBodies: { readonly method: string; readonly path: string; readonly query: string; readonly body: unknown }[] = [];
   readonly responses: RecordedResponse[] = [];
   /** KeepAlive messages received from socket clients. */
   keepAlivesReceived = 0;
@@ -335,6 +337,7 @@ export class FakeJellyfin {
         return;
       }
       const body = method === 'POST' || method === 'PUT' ? await this.readBody(req) : undefined;
+      if (body !== undefined) this.requestBodies.push({ method, path, query: url.search, body });
       const endpoint = `${method} ${path}`;
       const breakage = [...this.state.breakages.entries()].find(([k]) => k.toLowerCase() === endpoint.toLowerCase())?.[1];
       const install = /^\/Packages\/Installed\/([^/]+)$/i.exec(path);

@@ -29,6 +29,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 interface Operation {
   readonly responses?: Record<string, { content?: Record<string, { schema?: Json }> }>;
+  readonly parameters?: readonly { readonly name: string; readonly in: string; readonly schema?: Json }[];
+  readonly requestBody?: { content?: Record<string, { schema?: Json }> };
 }
 interface Spec {
   readonly paths: Record<string, Record<string, Operation>>;
@@ -137,6 +139,48 @@ export class JellyfinSpecValidator {
     const errors = (validate.errors ?? []).slice(0, 20).map((e) => `${method} ${template} ${status}: ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
     return { ok: false, errors: errors.join('\n') };
   }
+
+  /**
+   * Validates one request: every query parameter is declared for the operation (names compared
+   * case-insensitively, as ASP.NET does) and its value fits the declared schema, and a JSON body
+   * matches the operation's request body schema.
+   */
+  validateRequest(method: string, path: string, query: URLSearchParams, body: unknown): ValidationResult {
+    const template = this.templateFor(method, path);
+    if (template === undefined) return { ok: false, errors: `${method} ${path}: no such operation in the ${this.version} spec` };
+    const op = this.spec.paths[template]?.[method.toLowerCase()];
+    const errors: string[] = [];
+    const declared = (op?.parameters ?? []).filter((p) => p.in === 'query');
+    for (const name of new Set(query.keys())) {
+      const param = declared.find((p) => p.name.toLowerCase() === name.toLowerCase());
+      if (param === undefined) {
+        errors.push(`${method} ${template}: query parameter "${name}" is not in the spec`);
+        continue;
+      }
+      const values = query.getAll(name).flatMap((v) => v.split(','));
+      const schema = normalise(param.schema ?? {}) as Record<string, Json>;
+      const instance = schema['type'] === 'array' ? values.map((v) => coerce(v, schema['items'])) : coerce(values[0] ?? '', schema);
+      const validate = this.ajv.compile(retarget(schema) as object);
+      if (!validate(instance)) errors.push(`${method} ${template}: query ${name}=${JSON.stringify(instance)} ${JSON.stringify(validate.errors)}`);
+    }
+    const bodySchema = op?.requestBody?.content?.['application/json']?.schema;
+    if (body !== undefined) {
+      if (bodySchema === undefined) errors.push(`${method} ${template}: no JSON request body in the spec`);
+      else {
+        const validate = this.ajv.compile(retarget(normalise(bodySchema)) as object);
+        if (!validate(body)) errors.push(...(validate.errors ?? []).slice(0, 20).map((e) => `${method} ${template} body: ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`));
+      }
+    }
+    return { ok: errors.length === 0, errors: errors.join('\n') };
+  }
+}
+
+/** A query string value as the type its schema declares (ASP.NET binds text to the declared type). */
+function coerce(value: string, schema: Json | undefined): Json {
+  const type = schema !== null && typeof schema === 'object' && !Array.isArray(schema) ? schema['type'] : undefined;
+  if (type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
+  if (type === 'integer' || type === 'number') return Number.isNaN(Number(value)) ? value : Number(value);
+  return value;
 }
 
 const shared = new Map<SpecVersion, JellyfinSpecValidator>();

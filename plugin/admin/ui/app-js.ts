@@ -138,7 +138,12 @@ export const APP_JS = String.raw`
             h('td', null, [h('strong', { text: a.displayName }), h('div', { class: 'muted', text: a.id + ' · ' + a.protocols.join(', ') })]),
             h('td', null, [health ? badge(health.state) : h('span', { class: 'muted', text: a.enabled ? 'not started' : 'off' })]),
             h('td', { text: Object.keys(ports || {}).map(function (k) { return k + ' ' + ports[k]; }).join(', ') || '–' }),
-            h('td', { text: health ? health.detail : '' }),
+            h('td', null, [h('span', { text: health ? health.detail : '' })].concat((health && health.links ? health.links : []).map(function (link) {
+              // Adapter links (e.g. the DVB-CSS companion page): only http(s) URLs are rendered.
+              if (!/^https?:\/\//.test(link.url)) return h('span');
+              return h('div', { class: 'adapter-link' }, [h('a', { href: link.url, target: '_blank', rel: 'noopener', text: link.label })].concat(
+                link.qr && /^https?:\/\//.test(link.qr) ? [h('div', null, [h('img', { src: link.qr, width: '164', height: '164', alt: 'QR code: ' + link.label })])] : []));
+            }))),
             h('td', { text: health && health.lastError ? (health.lastError.code + ': ' + health.lastError.message + ' (' + fmtTime(health.lastError.at) + ')') : '' }),
             h('td', { text: health ? Object.keys(health.counters).map(function (k) { return k + '=' + health.counters[k]; }).join(' ') : '' })
           ]);

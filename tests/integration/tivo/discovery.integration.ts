@@ -208,6 +208,22 @@ describe('tivo discovery (integration)', function () {
       }
     });
 
+    it('keeps serving, degraded, when the mDNS port cannot be had', async () => {
+      const taken = createSocket({ type: 'udp4', reuseAddr: false });
+      await new Promise<void>((r) => taken.bind(0, '127.0.0.1', r));
+      const other = await startTivoHarness({ source: { local: root }, config: { mdns: { enabled: true, interface: '127.0.0.1', port: taken.address().port, announceTo: [] } } });
+      try {
+        const health = other.adapter.health();
+        assert.equal(health.state, 'degraded');
+        assert.equal(health.lastError?.code, 'ERR_TIVO_START');
+        const r = await fetch(`http://127.0.0.1:${other.adapterPort()}/TiVoConnect?Command=QueryServer`, { headers: { tsn: '540000000000001' } });
+        assert.equal(r.status, 200);
+      } finally {
+        await other.stop();
+        await closeUdp(taken);
+      }
+    });
+
     it('withdraws the service with a goodbye (TTL 0) at stop', async () => {
       const before = responses.length;
       await harness?.stop();

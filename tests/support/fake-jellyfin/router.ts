@@ -144,7 +144,8 @@ export function route(state: RouterState, req: FakeRequest): FakeResponse {
       state.refreshCount++;
       return json(204);
     case method === 'GET' && /^\/Library\/VirtualFolders$/i.test(path):
-      return json(200, [...lib.libraries().map((l) => virtualFolder(l)), ...state.virtualFolders]);
+      // Libraries created through POST are listed once, with the folders they were created with.
+      return json(200, [...lib.libraries().filter((l) => !state.virtualFolders.some((v) => v['ItemId'] === l.id)).map((l) => virtualFolder(l)), ...state.virtualFolders]);
     case method === 'POST' && /^\/Library\/VirtualFolders$/i.test(path): {
       const name = param(query, 'name');
       if (name === undefined || name === '') return problem(400, 'name is required');

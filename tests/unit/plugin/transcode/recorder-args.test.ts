@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual, throws } from 'node:assert/strict';
-import { buildRecorderArgs, buildRemuxArgs, concatListText, redactUrl, scrubLine, secretsOfUrl } from '../../../../plugin/transcode/recorder-args.js';
+import { buildLiveArgs, buildRecorderArgs, buildRemuxArgs, concatListText, redactUrl, scrubLine, secretsOfUrl } from '../../../../plugin/transcode/recorder-args.js';
 import type { RecordRequest } from '../../../../plugin/transcode/types.js';
 
 const BASE: RecordRequest = {
@@ -81,6 +81,46 @@ describe('recorder-args', () => {
 
     it('refuses a segment length under one second', () => {
       throws(() => buildRecorderArgs({ ...BASE, segmentSeconds: 0.5 }), RangeError);
+    });
+  });
+
+  describe('#buildLiveArgs', () => {
+    it('copies the video of an RTSP camera into fragmented mp4 on stdout, with the socket timeout before -i', () => {
+      deepStrictEqual(buildLiveArgs({ url: BASE.url, timeoutSeconds: 5 }), [
+        '-hide_banner',
+        '-nostats',
+        '-loglevel',
+        'info',
+        '-progress',
+        'pipe:2',
+        '-rtsp_transport',
+        'tcp',
+        '-timeout',
+        '5000000',
+        '-i',
+        BASE.url,
+        '-map',
+        '0:v:0',
+        '-c:v',
+        'copy',
+        '-an',
+        '-f',
+        'mp4',
+        '-movflags',
+        '+frag_keyframe+empty_moov+default_base_moof',
+        '-flush_packets',
+        '1',
+        'pipe:1',
+      ]);
+    });
+
+    it('uses the configured transport and no RTSP options for other URLs', () => {
+      deepStrictEqual(buildLiveArgs({ url: 'rtsp://cam/x', transport: 'udp', timeoutSeconds: 2.5 }).slice(6, 10), ['-rtsp_transport', 'udp', '-timeout', '2500000']);
+      strictEqual(buildLiveArgs({ url: 'file:/tmp/a.mp4', timeoutSeconds: 1 }).includes('-rtsp_transport'), false);
+    });
+
+    it('refuses a timeout that is not positive', () => {
+      throws(() => buildLiveArgs({ url: 'rtsp://cam/x', timeoutSeconds: 0 }), RangeError);
     });
   });
 
