@@ -3,17 +3,21 @@
  * library folder (README.md, protocols/camera.md). Each camera is a device enabled for `camera`
  * with an `rtspUrl`; devices enabled without one are viewers (clip export). The factory only
  * wires; `start()` starts one supervised recorder per camera; `stop()` stops them with `q` so
- * the open segment is finalised.
+ * the open segment is finalised. Admin-only routes (live view, creating the Jellyfin library)
+ * are mounted on the admin listener (admin-routes.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Adapter, AdapterContext, AdapterDescriptor, AdapterHealth, AdapterState } from '../../plugin/adapter.js';
 import type { DeviceContext, FileJobService, TimerHandle } from '../../plugin/index.js';
 import { SidecarError, errorMessage } from '../../plugin/index.js';
+import { cameraAdminRoutes, type LibraryOutcome } from './admin-routes.js';
 import { clipRoute } from './clips.js';
 import { cameraConfigSchema, cameraDeviceDefaults, cameraDeviceSchema, cameraMigrations, type CameraConfig, type CameraDeviceSettings } from './config.js';
 import { Finalizer } from './finalizer.js';
 import { LibraryRefresh, toSourcePath } from './library-refresh.js';
+import type { LiveFeedSpec } from './live-feed.js';
+import { LiveHub } from './live-hub.js';
 import { STAGING_FOLDER, cameraFolderName } from './naming.js';
 import { CameraRecorder, type RecorderStatus } from './recorder.js';
 import { Retention } from './retention.js';
@@ -45,6 +49,8 @@ interface CameraSlot {
 }
 
 const RETENTION_INTERVAL_MS = 60_000;
+/** A live view's ffmpeg keeps running this long after the last viewer left (a reload reuses it). */
+const LIVE_LINGER_MS = 3000;
 
 class CameraAdapter implements Adapter {
   private state: AdapterState = 'starting';
@@ -54,6 +60,7 @@ class CameraAdapter implements Adapter {
   private readonly store: SegmentStore;
   private readonly refresh: LibraryRefresh;
   private readonly retention: Retention;
+  private readonly live: LiveHub;
   private readonly slots = new Map<string, CameraSlot>();
   private unsubscribe: (() => void) | undefined;
   private retentionTimer: TimerHandle | undefined;
@@ -86,6 +93,14 @@ class CameraAdapter implements Adapter {
         cameraName: (id) => this.slots.get(id)?.name ?? (this.store.totals(id).count > 0 ? id : undefined),
       }),
     );
+    this.live = new LiveHub({ files: () => this.files(), clock, log: log.child({ component: 'live' }), lingerMs: LIVE_LINGER_MS });
+    context.http.mountAdmin?.(
+      cameraAdminRoutes({
+        live: this.live,
+        liveSpec: (id) => this.liveSpec(id),
+        ensureLibraries: (name) => this.ensureLibraries(name),
+      }),
+    );
   }
 
   async start(): Promise<void> {
@@ -113,6 +128,7 @@ class CameraAdapter implements Adapter {
     this.unsubscribe?.();
     this.retentionTimer?.cancel();
     await this.reconciling;
+    await this.live.close();
     await Promise.allSettled([...this.slots.values()].map((s) => s.recorder?.stop() ?? Promise.resolve()));
     await this.refresh.flush();
     this.setState('stopped', 'stopped');
@@ -134,6 +150,8 @@ class CameraAdapter implements Adapter {
         ffmpegRestarts: restarts,
         retentionDeleted: this.retention.deletedCount(),
         libraryNotifications: this.refresh.notifications(),
+        liveViewers: this.live.viewers(),
+        liveStreams: this.live.running(),
       },
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
@@ -161,6 +179,40 @@ class CameraAdapter implements Adapter {
     });
   }
 
+  /** The live view of a camera that records (a camera that cannot record has nothing to show). */
+  private liveSpec(id: string): LiveFeedSpec | undefined {
+    const slot = this.slots.get(id);
+    const url = slot?.settings.rtspUrl;
+    if (slot?.recorder === undefined || url === undefined || this.stopping) return undefined;
+    return { camera: id, url, transport: slot.settings.transport, timeoutSeconds: slot.settings.timeoutSeconds };
+  }
+
+  /**
+   * Makes sure Jellyfin has a `homevideos` library over every camera library folder: the
+   * folder as Jellyfin sees it is `sourceFolder` when configured, else the source maps
+   * `libraryFolder` (the reverse of `jellyfin.pathMappings`).
+   */
+  private async ensureLibraries(name: string): Promise<readonly LibraryOutcome[]> {
+    const { library, config } = this.context;
+    if (library.ensureLibrary === undefined) throw new SidecarError('ERR_CAMERA_NO_JELLYFIN', 'failed-precondition', 'the library source cannot create libraries (it is not Jellyfin)');
+    const folders = new Map<string, string>();
+    if (config.libraryFolder !== undefined) folders.set(config.libraryFolder, config.sourceFolder ?? config.libraryFolder);
+    for (const slot of this.slots.values()) {
+      const folder = slot.settings.libraryFolder;
+      if (folder !== undefined && !folders.has(folder)) folders.set(folder, slot.settings.sourceFolder ?? folder);
+    }
+    if (folders.size === 0) throw new SidecarError('ERR_CAMERA_NO_FOLDER', 'failed-precondition', 'no libraryFolder configured (adapters.camera.libraryFolder)');
+    const outcomes: LibraryOutcome[] = [];
+    let n = 0;
+    for (const [folder, seen] of folders) {
+      n += 1;
+      const result = await library.ensureLibrary(n === 1 ? name : `${name} ${n}`, 'homevideos', seen);
+      this.context.log.info(result.created ? 'Jellyfin library created for the cameras' : 'Jellyfin already has a library for the cameras', { library: result.name, path: result.path });
+      outcomes.push({ folder, ...result });
+    }
+    return outcomes;
+  }
+
   private files(): FileJobService {
     const files = this.context.transcoder.files;
     if (files === undefined) throw new SidecarError('ERR_CAMERA_NO_RECORDER', 'failed-precondition', 'the transcode service offers no file jobs (recorders)');
@@ -175,6 +227,7 @@ class CameraAdapter implements Adapter {
     for (const [id, slot] of this.slots) {
       const device = wanted.get(id);
       if (device === undefined || slotKey(device) !== slot.key) {
+        await this.live.drop(id);
         await slot.recorder?.stop();
         this.slots.delete(id);
       }

@@ -97,12 +97,12 @@ export class LiveFeed {
 
   private start(): void {
     const { spec, deps } = this;
-    const live = deps.files().live;
-    if (live === undefined) {
+    const files = deps.files();
+    if (files.live === undefined) {
       this.endAll(new SidecarError('ERR_CAMERA_NO_RECORDER', 'failed-precondition', 'the transcode service offers no live view'));
       return;
     }
-    const run = live({ url: spec.url, transport: spec.transport, timeoutSeconds: spec.timeoutSeconds, label: { adapter: 'camera', device: spec.camera } });
+    const run = files.live({ url: spec.url, transport: spec.transport, timeoutSeconds: spec.timeoutSeconds, label: { adapter: 'camera', device: spec.camera } });
     this.run = run;
     deps.log.info('live view started', { device: spec.camera, viewers: this.viewers.size });
     const parser = new Fmp4Stream();

@@ -179,8 +179,7 @@ export class JellyfinLibraryService implements LibraryFacade {
 /**
  * Options for a library of recordings (camera segments arrive every minute): real-time
  * monitoring on, and no per-file work that would cost CPU on the Jellyfin host for every
- * segment (trickplay and chapter images) or ask internet providers about home videos; embedded
- * titles on (each segment carries its camera and time as `title`).
+ * segment (trickplay and chapter images); embedded titles on (each segment carries its camera and time as `title`).
  */
 function recordingLibraryOptions(path: string): NonNullable<Parameters<JellyfinClient['addVirtualFolder']>[0]['libraryOptions']> {
   return {
@@ -191,7 +190,6 @@ function recordingLibraryOptions(path: string): NonNullable<Parameters<JellyfinC
     ExtractChapterImagesDuringLibraryScan: false,
     EnableTrickplayImageExtraction: false,
     ExtractTrickplayImagesDuringLibraryScan: false,
-    EnableInternetProviders: false,
     EnableEmbeddedTitles: true,
     SaveLocalMetadata: false,
     PathInfos: [{ Path: path }],

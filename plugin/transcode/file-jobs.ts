@@ -72,7 +72,7 @@ export function createFileJobService(options: FileJobServiceOptions): FileJobs {
         void run.stop();
         throw new SidecarError('ERR_TRANSCODE_START', 'unavailable', 'ffmpeg gave no output pipe');
       }
-      return { id: run.id, startedAt: run.startedAt, pid: run.pid, progress: run.progress, done: run.done, stop: run.stop, output };
+      return { ...run, output };
     },
 
     async reap(pidFile) {

@@ -45,4 +45,9 @@ pre { background: #f7f8fa; border: 1px solid var(--line); padding: 10px; border-
 .log-error { color: var(--bad); }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 14px; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
+.live { position: fixed; inset: 0; z-index: 10; display: flex; align-items: center; justify-content: center; background: rgba(0, 0, 0, .6); }
+.live-box { background: var(--card); border-radius: 10px; padding: 14px; max-width: 94vw; }
+.live-box header { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-bottom: 8px; }
+.live-box h2 { margin: 0; }
+.live video { display: block; min-width: 320px; max-width: 90vw; max-height: 76vh; background: #000; }
 `;

@@ -198,11 +198,24 @@ export const APP_JS = String.raw`
           return h('tr', { 'data-recorder-id': rec.id }, [
             h('td', { text: rec.name }), h('td', null, [badge(rec.state)]), h('td', { text: rec.detail || '' }),
             h('td', { text: rec.currentFile || '' }), h('td', { text: fmtBytes(rec.bytes) }),
-            h('td', { text: rec.lastError ? rec.lastError.code + ': ' + rec.lastError.message : '' })
+            h('td', { text: rec.lastError ? rec.lastError.code + ': ' + rec.lastError.message : '' }),
+            h('td', null, [h('button', { type: 'button', class: 'secondary', 'data-action': 'live', text: 'Live', title: 'Watch this camera now', onclick: function () { openLive(rec); } })])
           ]);
         });
+        var libraryButton = h('button', { type: 'button', class: 'secondary', id: 'camera-library', text: 'Create library in Jellyfin',
+          title: 'Add the camera folder to Jellyfin as a Home Videos library (nothing happens when one already shows it)', onclick: function () {
+            libraryButton.disabled = true;
+            api('POST', '/adapters/camera/library').then(function (res) {
+              cameraLibraryResult = res.libraries.map(function (l) {
+                return (l.created ? 'Created the Jellyfin library "' : 'Jellyfin already shows it as "') + l.name + '" (' + l.path + ')';
+              }).join('; ');
+              show(cameraLibraryResult);
+              render();
+            }, function (e) { libraryButton.disabled = false; show(e.message, true); });
+          } });
         return [h('section', { class: 'card' }, [h('h2', { text: 'Camera recorders' }),
-          rows.length ? table(['Camera', 'State', 'Detail', 'Segment', 'Size', 'Last error'], rows) : h('p', { class: 'muted', text: 'No cameras configured.' })])];
+          rows.length ? table(['Camera', 'State', 'Detail', 'Segment', 'Size', 'Last error', ''], rows) : h('p', { class: 'muted', text: 'No cameras configured.' }),
+          h('div', { class: 'row' }, [libraryButton, h('span', { id: 'camera-library-result', class: 'muted', text: cameraLibraryResult })])])];
       });
     },
 
@@ -338,6 +351,98 @@ export const APP_JS = String.raw`
     ]);
   }
 
+  // ---- camera live view (an overlay outside #view: the 3 s refresh must not end it) ----
+  var cameraLibraryResult = '';
+  var live = null;
+
+  function closeLive() {
+    if (!live) return;
+    var l = live;
+    live = null;
+    l.controller.abort();
+    l.video.pause();
+    l.video.removeAttribute('src');
+    l.video.load();
+    if (l.objectUrl) URL.revokeObjectURL(l.objectUrl);
+    if (l.box.parentNode) l.box.parentNode.removeChild(l.box);
+  }
+
+  function openLive(rec) {
+    closeLive();
+    var url = '/adapters/camera/live/' + encodeURIComponent(rec.id) + '.mp4';
+    var video = h('video', { id: 'live-video', autoplay: true, playsinline: true, muted: true });
+    video.muted = true;
+    var status = h('p', { id: 'live-status', class: 'muted', text: 'Connecting to the camera…' });
+    var box = h('div', { id: 'live', class: 'live', role: 'dialog', 'aria-label': 'Live view of ' + rec.name, 'data-camera-id': rec.id }, [
+      h('div', { class: 'live-box' }, [
+        h('header', null, [h('h2', { text: 'Live: ' + rec.name }), h('button', { type: 'button', id: 'live-close', class: 'secondary', text: 'Close', onclick: closeLive })]),
+        video, status
+      ])
+    ]);
+    document.body.appendChild(box);
+    var l = { box: box, video: video, controller: new AbortController(), objectUrl: null };
+    live = l;
+    fetch(url, { credentials: 'same-origin', signal: l.controller.signal }).then(function (res) {
+      if (res.status === 401) { location.replace('/login'); throw new Error('logged out'); }
+      if (!res.ok) {
+        return res.json().then(function (b) { throw new Error(b && b.error ? b.error.message : 'HTTP ' + res.status); },
+          function () { throw new Error('HTTP ' + res.status); });
+      }
+      var codecs = res.headers.get('X-Jellybridge-Codecs');
+      var type = 'video/mp4; codecs="' + codecs + '"';
+      if (!codecs || !window.MediaSource || !MediaSource.isTypeSupported(type) || !res.body) {
+        // Not H.264 or no MSE: let the browser read the stream itself (plays, with more delay).
+        l.controller.abort();
+        video.src = url;
+        status.textContent = 'Live (progressive)';
+        return;
+      }
+      return playMse(l, res.body.getReader(), type, status);
+    }).catch(function (e) {
+      if (live === l && e.name !== 'AbortError') status.textContent = 'Live view failed: ' + e.message;
+    });
+  }
+
+  // Fragmented mp4 from the sidecar into Media Source Extensions, kept near the live edge.
+  function playMse(l, reader, type, status) {
+    var ms = new MediaSource();
+    l.objectUrl = URL.createObjectURL(ms);
+    l.video.src = l.objectUrl;
+    return new Promise(function (resolve, reject) {
+      ms.addEventListener('sourceopen', function () {
+        var sb = ms.addSourceBuffer(type);
+        var queue = [];
+        function feed() {
+          if (sb.updating || !queue.length || ms.readyState !== 'open') return;
+          try { sb.appendBuffer(queue.shift()); } catch (e) { reject(e); }
+        }
+        sb.addEventListener('updateend', function () {
+          var v = l.video;
+          var b = sb.buffered;
+          if (b.length) {
+            var start = b.start(0);
+            var end = b.end(b.length - 1);
+            if (v.currentTime < start || end - v.currentTime > 3) v.currentTime = Math.max(start, end - 0.5);
+            if (v.currentTime - start > 30 && !queue.length) { sb.remove(start, v.currentTime - 10); return; }
+            if (v.paused) { var p = v.play(); if (p && p.catch) p.catch(function () {}); }
+            status.textContent = 'Live';
+          }
+          feed();
+        });
+        (function pump() {
+          reader.read().then(function (r) {
+            if (r.done) { if (live === l) status.textContent = 'The camera stream ended.'; resolve(); return; }
+            queue.push(r.value);
+            feed();
+            pump();
+          }, reject);
+        })();
+      }, { once: true });
+    });
+  }
+
+  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') closeLive(); });
+
   // ---- routing and refresh ----
   function render() {
     var name = current;
@@ -363,6 +468,7 @@ export const APP_JS = String.raw`
   }
 
   document.getElementById('logout').addEventListener('click', function () {
+    closeLive();
     api('POST', '/api/logout').then(function () { location.replace('/login'); }, function (e) { show(e.message, true); });
   });
   window.addEventListener('hashchange', route);

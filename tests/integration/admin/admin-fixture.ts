@@ -80,6 +80,8 @@ export interface FixtureOptions {
   readonly withRecorders?: boolean;
   /** The companion-plugin service (tests/integration/admin/companion-api.integration.ts). */
   readonly companion?: AdminCompanion;
+  /** Adapters' admin-only routes (tests/integration/admin/adapter-routes.integration.ts). */
+  readonly adapterRoute?: AdminDeps['adapterRoute'];
 }
 
 function deviceIdentity(req: IncomingMessage): { ip: string; headers: Record<string, string | undefined> } {
@@ -159,6 +161,7 @@ export async function adminFixture(options: FixtureOptions = {}): Promise<AdminF
     listUsers: () => Promise.resolve([{ id: 'u1', name: 'Alice', isAdministrator: true }, { id: 'u2', name: 'Kids', isAdministrator: false }]),
     ...(options.withRecorders ? { recorders: () => [{ id: 'porch', name: 'Porch', state: 'recording', bytes: 2048 }] } : {}),
     ...(options.companion === undefined ? {} : { companion: options.companion }),
+    ...(options.adapterRoute === undefined ? {} : { adapterRoute: options.adapterRoute }),
   };
 
   const admin = await serve(createAdminHandler(deps), options.remoteAddress);

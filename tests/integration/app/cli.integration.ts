@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { adapterDescriptors } from '../../../adapters/index.js';
 import { FakeJellyfin } from '../../support/fake-jellyfin.js';
 import { ffmpegChildren, freePort, runCli, waitFor } from '../../support/cli.js';
 import { hasBinary, makeClip } from '../../support/media.js';
@@ -80,7 +81,7 @@ describe('jellybridge CLI', function () {
       assert.deepEqual(Object.keys(ready.adapters).sort(), ['dvbcss', 'tivo', 'wii']);
       assert.match(run.stdout(), new RegExp(`Admin UI:\\s+http://127\\.0\\.0\\.1:${adminPort}/`));
       const adapters = (await (await fetch(`http://127.0.0.1:${port}/api/adapters`)).json()) as { id: string; protocols: string[] }[];
-      assert.deepEqual(adapters.map((a) => a.id), ['tivo', 'wii', 'dvbcss']);
+      assert.deepEqual(adapters.map((a) => a.id), adapterDescriptors.map((d) => d.id));
       assert.ok(adapters.every((a) => a.protocols.length > 0));
 
       // Start a TiVo transcode and leave it running, then stop the sidecar.

@@ -1,6 +1,6 @@
 /** Shared helpers of the camera integration tests: a harness with cameras, waiting, probing. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { cameraAdapter } from '../../../adapters/camera/index.js';
@@ -24,6 +24,8 @@ export async function startCameraSidecar(options: {
   readonly config?: Readonly<Record<string, unknown>>;
   readonly jellyfin?: FakeJellyfin;
   readonly viewers?: boolean;
+  /** Extra core config, e.g. `{ admin: { bind: '127.0.0.1', port: 0, password } }`. */
+  readonly core?: Readonly<Record<string, unknown>>;
 }): Promise<Harness> {
   const devices: HarnessDevice[] = options.cameras.map((c) => ({ id: c.id, name: c.name, adapters: { camera: { enabled: true, rtspUrl: c.url, ...c.overrides } } }));
   if (options.viewers !== false) devices.push({ id: 'viewer', name: 'Viewer', match: { cidr: ['127.0.0.0/8'] }, adapters: { camera: { enabled: true } } });
@@ -33,6 +35,7 @@ export async function startCameraSidecar(options: {
     devices,
     policy: 'refuse',
     ...(options.jellyfin ? { source: { jellyfin: options.jellyfin } } : { mediaRoot: options.library }),
+    ...(options.core ? { core: options.core } : {}),
   });
 }
 
@@ -75,4 +78,31 @@ export function decodeErrors(path: string): Promise<string[]> {
     child.once('error', reject);
     child.once('close', () => resolve(err.split('\n').filter((l) => l.trim() !== '')));
   });
+}
+
+/** A cookie-holding admin session on the harness's admin listener (logs in with `password`). */
+export async function adminSession(adminBase: string, password: string): Promise<{ readonly cookie: string; readonly csrf: string }> {
+  const res = await fetch(`${adminBase}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Jellybridge-CSRF': 'login' }, body: JSON.stringify({ password }) });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie, csrf: csrfToken };
+}
+
+/** Pids of ffmpeg processes whose command line contains every one of `parts` (from /proc). */
+export function ffmpegPids(...parts: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    const args = cmdline.split('\0');
+    if (!(args[0] ?? '').endsWith('ffmpeg')) continue;
+    if (parts.every((p) => args.some((a) => a.includes(p)))) out.push(Number(name));
+  }
+  return out;
 }

@@ -35,9 +35,10 @@ describe('Jellyfin source: ensureLibrary (against the stand-in)', function () {
     fake = await FakeJellyfin.start();
     started = await startSource(fake, { pathMappings: [{ from: '/media', to: '/srv/nas' }] });
     const { library } = started.source;
-    assert.ok(library.ensureLibrary, 'the Jellyfin source can create libraries');
+    const ensure = library.ensureLibrary?.bind(library);
+    assert.ok(ensure, 'the Jellyfin source can create libraries');
 
-    const first = await library.ensureLibrary('Cameras', 'homevideos', '/srv/nas/cameras/');
+    const first = await ensure('Cameras', 'homevideos', '/srv/nas/cameras/');
     assert.deepEqual(first, { created: true, name: 'Cameras', path: '/media/cameras' });
     const posts = fake.requests.filter((r) => r.method === 'POST' && r.path === '/Library/VirtualFolders');
     assert.equal(posts.length, 1);
@@ -65,7 +66,7 @@ describe('Jellyfin source: ensureLibrary (against the stand-in)', function () {
     assert.equal(created[0]?.LibraryOptions?.EnableTrickplayImageExtraction, false, 'no trickplay work per segment');
     assert.deepEqual(created[0]?.LibraryOptions?.PathInfos, [{ Path: '/media/cameras' }]);
 
-    const again = await library.ensureLibrary('Cameras', 'homevideos', '/srv/nas/cameras');
+    const again = await ensure('Cameras', 'homevideos', '/srv/nas/cameras');
     assert.deepEqual(again, { created: false, name: 'Cameras', path: '/media/cameras' });
     assert.equal(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Library/VirtualFolders').length, 1, 'nothing created twice');
   });

@@ -25,7 +25,7 @@ const passSchema = {
   safeParse: (value: unknown) => ({ success: true as const, data: value as { enabled: boolean } }),
 };
 
-function descriptor(id: string, behaviour: Behaviour, withRoute = false): AnyAdapterDescriptor {
+function descriptor(id: string, behaviour: Behaviour, withRoute = false, withAdminRoute = false): AnyAdapterDescriptor {
   const d: AdapterDescriptor<{ enabled: boolean }> = {
     id,
     displayName: id.toUpperCase(),
@@ -40,6 +40,7 @@ function descriptor(id: string, behaviour: Behaviour, withRoute = false): AnyAda
     create(context: AdapterContext<{ enabled: boolean }>): Adapter {
       behaviour.events.push(`create ${id}`);
       if (withRoute) context.http.mount((_req, res, ctx) => void res.end(`${id}:${ctx.path}`));
+      if (withAdminRoute) context.http.mountAdmin?.((_req, res, ctx) => void res.end(`admin ${id}:${ctx.path}`));
       let state: AdapterHealth['state'] = 'starting';
       return {
         async start() {
@@ -163,5 +164,29 @@ describe('App', () => {
     } finally {
       await app.stop();
     }
+  });
+
+  describe('#adminRoute', () => {
+    it('hands the admin surface what an adapter mounted with mountAdmin, never the device listener', async () => {
+      const events: string[] = [];
+      const app = makeApp([descriptor('cam', { events }, false, true), descriptor('plain', { events }), descriptor('broken', { start: 'throw', events }, false, true)]);
+      await app.start();
+      try {
+        const handler = app.adminRoute('cam');
+        assert.ok(handler, 'mounted');
+        assert.equal(app.adminRoute('plain'), undefined, 'no admin routes');
+        assert.equal(app.adminRoute('broken'), undefined, 'failed adapters get no admin traffic');
+        assert.equal(app.adminRoute('nope'), undefined);
+        const base = `http://127.0.0.1:${app.devicePort()}`;
+        for (const path of ['/adapters/cam/x', '/cam/x']) {
+          const res = await fetch(`${base}${path}`);
+          await res.arrayBuffer();
+          assert.equal(res.status, 404, path);
+        }
+      } finally {
+        await app.stop();
+      }
+      assert.equal(app.adminRoute('cam'), undefined, 'none once stopping');
+    });
   });
 });
