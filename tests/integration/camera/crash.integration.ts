@@ -12,7 +12,8 @@ import type { Harness } from '../../support/adapter-harness.js';
 import { TestCamera, testCameraMissing } from '../../support/camera/test-camera.js';
 import { decodeErrors, librarySegments, listFiles, startCameraSidecar, tempLibrary, waitFor } from './support.js';
 
-const CHILD = fileURLToPath(new URL('./sidecar-child.ts', import.meta.url));
+// The child runs from source under tsx, or compiled from dist/ as plain JavaScript.
+const CHILD = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './sidecar-child.ts' : './sidecar-child.js', import.meta.url));
 
 /** Pids of processes whose command line mentions `text` (ffmpeg recorders of a library). */
 function pidsMentioning(text: string): number[] {
@@ -31,7 +32,7 @@ describe('camera adapter after kill -9 (integration)', function () {
   let childDataDir: string | undefined;
 
   before(function () {
-    if (testCameraMissing() || !CHILD.endsWith('.ts')) this.skip();
+    if (testCameraMissing()) this.skip();
   });
 
   after(async () => {
@@ -45,7 +46,7 @@ describe('camera adapter after kill -9 (integration)', function () {
     cam = await TestCamera.start();
     lib = tempLibrary();
     const library = lib;
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, library, cam.url()], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(CHILD.endsWith('.ts') ? ['--import', 'tsx'] : []), CHILD, library, cam.url()], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         const m = /ready (\S+)/.exec(d.toString());

@@ -77,8 +77,9 @@ describe('camera adapter (integration)', function () {
           const tags = (probe.format as { tags?: Record<string, string> }).tags ?? {};
           assert.equal(tags['title'], file.split('/')[2]?.replace(/\.mp4$/, ''));
           assert.ok(tags['creation_time'], 'creation_time set');
-          // 2 s segments cut on 1 s GOPs: each within one GOP of the segment length (the first may be short).
-          assert.ok(Number(probe.format.duration) > 0 && Number(probe.format.duration) <= 3.1, `duration ${probe.format.duration}`);
+          // 2 s segments cut on 1 s GOPs: a cut waits for the next keyframe, and a camera that is
+          // late under load can push that one GOP further (the first segment may be short).
+          assert.ok(Number(probe.format.duration) > 0 && Number(probe.format.duration) <= 4.1, `duration ${probe.format.duration}`);
           assert.deepEqual(await decodeErrors(path), []);
           // A copy: the bit rate is the camera's (400 kbit/s video + 64 kbit/s audio), not a re-encode.
           const kbps = (8 * Number(probe.format.size)) / Number(probe.format.duration) / 1000;
