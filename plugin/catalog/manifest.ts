@@ -159,3 +159,14 @@ export function buildPluginMeta(
     ...(assemblies.length === 0 ? {} : { assemblies }),
   };
 }
+
+/** Jellyfin's `Version` ordering on "a.b.c.d" (missing parts count as 0). */
+export function compareCatalogVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 4; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

@@ -2,7 +2,7 @@
  * A minimal, deterministic ZIP writer (stored entries, fixed timestamps) so the catalog zip and
  * its MD5 checksum are reproducible byte for byte. Pure: no I/O.
  */
-import { crc32 } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 
 export interface ZipEntry {
   readonly name: string;
@@ -86,4 +86,22 @@ export function listZipEntries(zip: Buffer): string[] {
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return names;
+}
+
+/** Reads the stored (or deflated) entries of a zip by walking its local headers. */
+export function readZipEntries(zip: Buffer): Map<string, Buffer> {
+  const entries = new Map<string, Buffer>();
+  let offset = 0;
+  while (offset + 30 <= zip.length && zip.readUInt32LE(offset) === 0x04034b50) {
+    const method = zip.readUInt16LE(offset + 8);
+    const size = zip.readUInt32LE(offset + 18);
+    const nameLength = zip.readUInt16LE(offset + 26);
+    const extraLength = zip.readUInt16LE(offset + 28);
+    const name = zip.subarray(offset + 30, offset + 30 + nameLength).toString('utf8');
+    const start = offset + 30 + nameLength + extraLength;
+    const data = zip.subarray(start, start + size);
+    entries.set(name, method === 8 ? inflateRawSync(data) : data);
+    offset = start + size;
+  }
+  return entries;
 }

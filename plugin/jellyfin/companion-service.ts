@@ -16,6 +16,7 @@ import type { Clock } from '../util/clock.js';
 import { errorMessage, SidecarError, toSidecarError } from '../util/errors.js';
 import type { ClientIdentity } from './auth-header.js';
 import { CompanionApi, type CompanionStatus, type InstallResult } from './companion-config.js';
+import { compareCatalogVersions as compareVersions } from '../catalog/manifest.js';
 
 export interface CompanionServiceOptions {
   /** The Jellyfin in use now, or undefined with the local-folder library. */
@@ -59,15 +60,6 @@ export interface CompanionInstallOutcome extends InstallResult {
   readonly message: string;
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 function isLoopbackHost(url: string): boolean {
   try {

@@ -7,33 +7,16 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { adapterDescriptors } from '../../adapters/index.js';
 import { COMPANION_BUILDS, PLUGIN_GUID, type ManifestPackage } from '../../plugin/catalog/manifest.js';
 import { packagePlugin } from '../../tools/package-plugin.js';
 import { repoRoot } from '../support/paths.js';
+import { readZipEntries } from '../../plugin/catalog/zip.js';
 
 const root = repoRoot();
 const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as ManifestPackage[];
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
-/** Reads the entries of a stored (or deflated) zip: enough to check what we build. */
-function readZip(zip: Buffer): Map<string, Buffer> {
-  const entries = new Map<string, Buffer>();
-  let offset = 0;
-  while (zip.readUInt32LE(offset) === 0x04034b50) {
-    const method = zip.readUInt16LE(offset + 8);
-    const size = zip.readUInt32LE(offset + 18);
-    const nameLength = zip.readUInt16LE(offset + 26);
-    const extraLength = zip.readUInt16LE(offset + 28);
-    const name = zip.subarray(offset + 30, offset + 30 + nameLength).toString('utf8');
-    const start = offset + 30 + nameLength + extraLength;
-    const data = zip.subarray(start, start + size);
-    entries.set(name, method === 8 ? inflateRawSync(data) : data);
-    offset = start + size;
-  }
-  return entries;
-}
 
 describe('manifest.json', () => {
   it('is current (run `npm run package-plugin` after changing the version, changelog or adapters)', () => {
@@ -62,7 +45,7 @@ describe('manifest.json', () => {
       const version = built[0]!.versions[i]!;
       assert.equal(createHash('md5').update(zip.data).digest('hex'), version.checksum);
       assert.ok(version.sourceUrl.endsWith(`/${zip.name}`));
-      const meta = JSON.parse(readZip(zip.data).get('meta.json')!.toString('utf8')) as Record<string, unknown>;
+      const meta = JSON.parse(readZipEntries(zip.data).get('meta.json')!.toString('utf8')) as Record<string, unknown>;
       assert.equal(meta['guid'], PLUGIN_GUID);
       assert.equal(meta['version'], version.version);
       assert.equal(meta['targetAbi'], version.targetAbi);

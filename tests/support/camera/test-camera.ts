@@ -4,9 +4,12 @@
  * signals: kill() = the camera dies, freeze()/thaw() = SIGSTOP/SIGCONT (camera stalls).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from '../paths.js';
+import { freePort } from '../cli.js';
+
+export { freePort };
 
 export const PYTHON = '/usr/bin/python3';
 
@@ -33,18 +36,6 @@ export function testCameraMissing(): string | undefined {
   const ff = spawnSync('ffmpeg', ['-version']);
   if (ff.error || ff.status !== 0) return 'ffmpeg missing';
   return undefined;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function launchLine(o: CameraOptions): string {

@@ -11,9 +11,10 @@
  * Also the companion plugin's configuration as Jellyfin's typed deserialization leaves it.
  */
 import { createHash } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
 import { COMPANION_BUILDS, PLUGIN_GUID } from '../../../plugin/catalog/manifest.js';
 import type { FakeResponse } from './router.js';
+import { compareCatalogVersions as compareVersions } from '../../../plugin/catalog/manifest.js';
+import { readZipEntries } from '../../../plugin/catalog/zip.js';
 
 export interface FakeRepository {
   Name: string | null;
@@ -85,34 +86,6 @@ export function setRepositories(repositories: FakeRepository[], body: unknown): 
   return json(204);
 }
 
-/** Jellyfin's Version ordering on "a.b.c.d". */
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-/** Reads a zip's stored or deflated entries. */
-function unzip(zip: Buffer): Map<string, Buffer> {
-  const entries = new Map<string, Buffer>();
-  let offset = 0;
-  while (offset + 30 <= zip.length && zip.readUInt32LE(offset) === 0x04034b50) {
-    const method = zip.readUInt16LE(offset + 8);
-    const size = zip.readUInt32LE(offset + 18);
-    const nameLength = zip.readUInt16LE(offset + 26);
-    const extraLength = zip.readUInt16LE(offset + 28);
-    const name = zip.subarray(offset + 30, offset + 30 + nameLength).toString('utf8');
-    const start = offset + 30 + nameLength + extraLength;
-    const data = zip.subarray(start, start + size);
-    entries.set(name, method === 8 ? inflateRawSync(data) : data);
-    offset = start + size;
-  }
-  return entries;
-}
 
 interface CatalogVersion {
   version: string;
@@ -158,7 +131,7 @@ export async function installPackage(
   if (!res.ok) return problem(500, `download failed: HTTP ${res.status}`);
   const zip = Buffer.from(await res.arrayBuffer());
   if (createHash('md5').update(zip).digest('hex') !== pick.version.checksum.toLowerCase()) return problem(500, 'checksum mismatch');
-  const files = unzip(zip);
+  const files = readZipEntries(zip);
   const meta = files.get('meta.json');
   const metaGuid = meta === undefined ? undefined : (JSON.parse(meta.toString('utf8')) as { guid?: string }).guid?.replace(/-/g, '').toLowerCase();
   if (metaGuid !== pick.guid) return problem(500, 'meta.json missing or for another plugin');
