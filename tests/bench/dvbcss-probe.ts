@@ -50,14 +50,16 @@ async function main(): Promise<unknown> {
     const ts = protocols.TimelineSynchronisation.createTSClient(ws, timeline, { contentIdStem: '', timelineSelector: SELECTOR, tickrate: 1000 });
     while (!(wc.wallClock.isAvailable() && timeline.isAvailable())) await delay(5);
     process.stdout.write(JSON.stringify({ ready: true }) + '\n');
-    const samples: [string, number, number][] = [];
+    const samples: [string, number, number, number, number][] = [];
     const end = Date.now() + (args.durationMs ?? 5000);
     while (Date.now() < end) {
       // Bracket the reading: a sample where the process was descheduled in between is dropped.
       const before = process.hrtime.bigint();
       const ticks = timeline.now();
       const after = process.hrtime.bigint();
-      if (after - before < 50_000n) samples.push([((before + after) / 2n).toString(), ticks, timeline.isAvailable() ? timeline.getEffectiveSpeed() : NaN]);
+      const wcNs = wc.wallClock.now();
+      const disp = wc.wallClock.dispersionAtTime(wcNs);
+      if (after - before < 50_000n) samples.push([((before + after) / 2n).toString(), ticks, timeline.isAvailable() ? timeline.getEffectiveSpeed() : NaN, wcNs - Number((before + after) / 2n), disp]);
       await delay(10);
     }
     ts.stop();

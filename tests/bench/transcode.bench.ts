@@ -1,17 +1,28 @@
 /**
  * Transcode pipeline overhead: bytes/s through the transcode service to a loopback TCP socket
- * vs raw `ffmpeg … > /dev/null` with the same arguments (profiles.ts), target ratio ≥ 0.95;
- * unspooled and spooled (ffmpeg → spool file → spool reader → socket).
+ * vs raw `ffmpeg … > /dev/null` with the same arguments (profiles.ts, `-progress pipe:2`
+ * included; the raw run's stderr goes to /dev/null), target ratio ≥ 0.95; unspooled and
+ * spooled (ffmpeg → spool file → spool reader → socket).
  *
- * Source: a 20 s 1280x720 H.264/AAC clip generated once. Profile: the TiVo MPEG-2 PS one.
- * Runs alternate (raw, service, spooled, then reversed); each round's service runs are compared
- * with that round's raw run and the median ratio counts, so load from other work on the shared
- * machine hurts both sides alike.
+ * Source: a 50 s 1280x720 H.264/AAC clip (kept in tmpdir between runs), ~5 s per transcode on
+ * the 2-core CI box, so the pipeline, not process start-up or scheduler noise, is measured.
+ * Profile: the TiVo MPEG-2 PS one (ffmpeg writes it as 2 KiB packs: the worst case for a pipe).
+ *
+ * Each round runs raw, service and spooled once, in an order that changes from round to round
+ * (so neither side always runs first or right after the other); a service run is compared with
+ * the raw run of its own round and the median of those ratios counts, with the spread printed.
+ *
+ * CPU time is measured as well, independent of wall-clock noise from other work on the machine:
+ * ffmpeg's from this process's cutime/cstime in /proc/self/stat (the child is reaped by Node
+ * before its exit is reported, so /proc/<pid>/stat is gone by then; cutime is the exact total of
+ * reaped children, and only one ffmpeg runs at a time here), Node's from process.cpuUsage() —
+ * which includes this bench's own socket consumer (an `onread` socket reading into one reused
+ * buffer: no allocation per chunk).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { type AddressInfo, connect, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { silentLogger } from '../../plugin/log/logger.js';
@@ -22,8 +33,10 @@ import { systemClock } from '../../plugin/util/clock.js';
 import { makeClip } from '../support/media.js';
 import type { BenchResult } from './types.js';
 
-const CLIP_SECONDS = 20;
-const ROUNDS = 3;
+const CLIP_SECONDS = 50;
+const ROUNDS = 5;
+/** Kernel clock ticks per second for /proc times (USER_HZ; 100 on every Linux build in use). */
+const CLOCK_TICKS = 100;
 
 const PROFILE: TranscodeProfile = {
   id: 'tivo-mpeg2-ps',
@@ -32,68 +45,115 @@ const PROFILE: TranscodeProfile = {
   audio: { codec: 'ac3', bitrateKbps: 448, sampleRate: 48000, channels: 2 },
 };
 
+type Kind = 'raw' | 'direct' | 'spooled';
+/** Orders of the three runs within a round, cycled: each kind runs first, middle and last. */
+const ORDERS: readonly (readonly Kind[])[] = [
+  ['raw', 'direct', 'spooled'],
+  ['direct', 'spooled', 'raw'],
+  ['spooled', 'raw', 'direct'],
+  ['raw', 'spooled', 'direct'],
+  ['direct', 'raw', 'spooled'],
+  ['spooled', 'direct', 'raw'],
+];
+
 interface Run {
   readonly seconds: number;
-  readonly bytes: number;
+  /** Bytes received (service runs; undefined for raw, whose output went to /dev/null). */
+  readonly bytes?: number;
+  /** ffmpeg's user+system CPU seconds. */
+  readonly ffmpegCpu: number;
+  /** This process's user+system CPU seconds during the run. */
+  readonly nodeCpu: number;
 }
 
-function seconds(since: bigint): number {
-  return Number(process.hrtime.bigint() - since) / 1e9;
+/** CPU seconds of this process's reaped children (cutime + cstime, /proc/self/stat fields 16–17). */
+function childrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // Fields after the parenthesised command name start at field 3 (state).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[16 - 3]) + Number(fields[17 - 3])) / CLOCK_TICKS;
 }
 
-/** Raw ffmpeg with the same argv, stdout to /dev/null. */
-async function runRaw(args: readonly string[]): Promise<number> {
+interface Meter {
+  stop(): { seconds: number; ffmpegCpu: number; nodeCpu: number };
+}
+
+function meter(): Meter {
+  const children = childrenCpuSeconds();
+  const node = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  return {
+    stop() {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const used = process.cpuUsage(node);
+      return { seconds, ffmpegCpu: childrenCpuSeconds() - children, nodeCpu: (used.user + used.system) / 1e6 };
+    },
+  };
+}
+
+/** Raw ffmpeg with the same argv, stdout (and stderr, where -progress goes) to /dev/null. */
+async function runRaw(args: readonly string[]): Promise<Run> {
   const devNull = openSync('/dev/null', 'w');
   try {
-    const started = process.hrtime.bigint();
-    const child = spawn('ffmpeg', args, { stdio: ['ignore', devNull, 'ignore'] });
+    const m = meter();
+    const child = spawn('ffmpeg', args, { stdio: ['ignore', devNull, devNull] });
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);
       child.once('close', resolve);
     });
     if (code !== 0) throw new Error(`raw ffmpeg exited with ${code}`);
-    return seconds(started);
+    return m.stop();
   } finally {
     closeSync(devNull);
   }
 }
 
-/** A loopback sink that reads and discards; resolves each connection's byte count at its end. */
-function discardServer(): Promise<{ server: Server; port: number; next: () => Promise<number> }> {
-  const waiting: ((bytes: number) => void)[] = [];
-  const server = createServer((socket) => {
-    let bytes = 0;
-    socket.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-    });
-    socket.on('end', () => {
-      socket.end();
-      waiting.shift()?.(bytes);
-    });
-  });
+/** Accepts one connection per run; the service output is piped into the accepted socket. */
+function listen(): Promise<{ server: Server; port: number }> {
+  const server = createServer();
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as AddressInfo).port;
-      resolve({ server, port, next: () => new Promise<number>((r) => waiting.push(r)) });
-    });
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port }));
   });
 }
 
-async function runService(service: TranscodeService, request: TranscodeRequest, port: number, next: () => Promise<number>): Promise<Run> {
-  const received = next();
-  const started = process.hrtime.bigint();
+/** The far end: reads into one reused 1 MiB buffer and counts (cheapest possible consumer). */
+const SINK = Buffer.allocUnsafe(1024 * 1024);
+function consume(port: number): Promise<number> {
+  let bytes = 0;
+  return new Promise((resolve, reject) => {
+    const socket = connect({
+      port,
+      host: '127.0.0.1',
+      onread: {
+        buffer: SINK,
+        callback: (n: number) => {
+          bytes += n;
+          return true;
+        },
+      },
+    });
+    socket.once('error', reject);
+    socket.once('close', () => resolve(bytes));
+  });
+}
+
+async function runService(service: TranscodeService, request: TranscodeRequest, server: Server, port: number): Promise<Run> {
+  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  const m = meter();
   const session = service.open(request);
-  const socket = connect(port, '127.0.0.1');
-  await pipeline(session.output, socket);
+  const received = consume(port);
+  await pipeline(session.output, await accepted);
   const bytes = await received;
-  const elapsed = seconds(started);
+  const run = m.stop();
   const result = await session.done;
   if (result.exit !== 'completed' || result.bytes !== bytes) throw new Error(`service run ${result.exit}: ${result.bytes} produced, ${bytes} received`);
-  return { seconds: elapsed, bytes };
+  return { ...run, bytes };
 }
 
 export async function run(): Promise<readonly BenchResult[]> {
-  const clip = await makeClip({ duration: CLIP_SECONDS, width: 1280, height: 720, fps: 30 });
+  // A fixed path, so the 15 s of clip generation happen once per machine rather than per run.
+  const clip = await makeClip({ duration: CLIP_SECONDS, width: 1280, height: 720, fps: 30 }, join(tmpdir(), `jellybridge-bench-transcode-${CLIP_SECONDS}s.mp4`));
+  readFileSync(clip); // into the page cache before the first measured run
   const input = { kind: 'file', path: clip } as const;
   const args = flattenFfmpegArgs(buildFfmpegArgs({ input, profile: PROFILE }));
   const spoolDir = mkdtempSync(join(tmpdir(), 'jb-bench-spool-'));
@@ -107,52 +167,63 @@ export async function run(): Promise<readonly BenchResult[]> {
     clock: systemClock,
     log: silentLogger(),
   });
-  const { server, port, next } = await discardServer();
-  const raw: number[] = [];
-  const direct: Run[] = [];
-  const spooled: Run[] = [];
+  const { server, port } = await listen();
+  const runs: Record<Kind, Run[]> = { raw: [], direct: [], spooled: [] };
+  const loadBefore = loadavg()[0] ?? 0;
   try {
-    // Warm-up: fluent-ffmpeg lists formats/encoders once per process; the page cache gets the clip.
-    await runService(service, { input, profile: PROFILE, durationSeconds: 1 }, port, next);
+    // Warm-up: fluent-ffmpeg lists formats/encoders once per process.
+    await runService(service, { input, profile: PROFILE, durationSeconds: 1 }, server, port);
     for (let round = 0; round < ROUNDS; round++) {
-      const steps = [
-        async () => raw.push(await runRaw(args)),
-        async () => direct.push(await runService(service, { input, profile: PROFILE }, port, next)),
-        async () => spooled.push(await runService(service, { input, profile: PROFILE, spoolKey: `bench-${round}` }, port, next)),
-      ];
-      if (round % 2 === 1) steps.reverse();
-      for (const step of steps) await step();
+      for (const kind of ORDERS[round % ORDERS.length] ?? []) {
+        if (kind === 'raw') runs.raw.push(await runRaw(args));
+        else {
+          const spoolKey = kind === 'spooled' ? { spoolKey: `bench-${round}` } : {};
+          runs[kind].push(await runService(service, { input, profile: PROFILE, ...spoolKey }, server, port));
+        }
+      }
     }
   } finally {
     await service.stopAll();
     await new Promise((resolve) => server.close(resolve));
     rmSync(spoolDir, { recursive: true, force: true });
   }
+  const loadAfter = loadavg()[0] ?? 0;
 
-  // Each round's service run is compared with the raw run of the same round (similar machine
-  // load); the median of those ratios is reported.
-  const bytes = Math.max(...direct.map((r) => r.bytes));
-  const rawRate = bytes / median(raw) / 1e6;
-  const result = (name: string, runs: readonly Run[]): BenchResult => {
-    const ratios = runs.map((r, i) => (raw[i] ?? Number.NaN) / r.seconds);
+  const bytes = Math.max(...runs.direct.map((r) => r.bytes ?? 0));
+  const raw = runs.raw;
+  const rawSeconds = median(raw.map((r) => r.seconds));
+  const rawCpu = median(raw.map((r) => r.ffmpegCpu + r.nodeCpu));
+  const result = (name: string, service: readonly Run[]): BenchResult => {
+    // Wall clock: raw time / service time, per round (same machine load), median and spread.
+    const ratios = service.map((r, i) => (raw[i]?.seconds ?? Number.NaN) / r.seconds);
     const ratio = median(ratios);
-    const typical = median(runs.map((r) => r.seconds));
+    // CPU: raw ffmpeg CPU / (service ffmpeg CPU + Node CPU), per round.
+    const cpuRatios = service.map((r, i) => {
+      const base = raw[i];
+      return base === undefined ? Number.NaN : (base.ffmpegCpu + base.nodeCpu) / (r.ffmpegCpu + r.nodeCpu);
+    });
+    const typical = median(service.map((r) => r.seconds));
     return {
       name,
       value: round3(bytes / typical / 1e6),
       unit: 'MB/s',
-      baseline: round3(rawRate),
+      baseline: round3(bytes / rawSeconds / 1e6),
       ratio: round3(ratio),
       target: 'ratio ≥ 0.95 (service / raw ffmpeg > /dev/null)',
       pass: ratio >= 0.95,
       notes:
-        `service ${round3(CLIP_SECONDS / typical)}× realtime vs raw ${round3(CLIP_SECONDS / median(raw))}× realtime; ${bytes} bytes; ` +
-        `per-round ratios ${ratios.map((r) => r.toFixed(3)).join('/')}; runs ${runs.map((r) => r.seconds.toFixed(2)).join('/')} s vs raw ${raw.map((t) => t.toFixed(2)).join('/')} s`,
+        `wall: median of ${ratios.length} per-round ratios, spread ${fixed(Math.min(...ratios))}–${fixed(Math.max(...ratios))} ` +
+        `(${ratios.map(fixed).join('/')}); runs ${secs(service.map((r) => r.seconds))} s vs raw ${secs(raw.map((r) => r.seconds))} s; ` +
+        `${round3(CLIP_SECONDS / typical)}× realtime; ${bytes} bytes.\n` +
+        `      cpu: ratio ${fixed(median(cpuRatios))} (${cpuRatios.map(fixed).join('/')}); ` +
+        `ffmpeg ${secs(service.map((r) => r.ffmpegCpu))} s + node ${secs(service.map((r) => r.nodeCpu))} s ` +
+        `vs raw ffmpeg ${secs(raw.map((r) => r.ffmpegCpu))} s (median raw total ${rawCpu.toFixed(2)} s); ` +
+        `1-min load ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)}`,
     };
   };
   return [
-    result('Transcode pipeline overhead: service → loopback socket vs raw ffmpeg (720p H.264 → MPEG-2 PS)', direct),
-    result('Transcode pipeline overhead, spooled: service → spool → reader → loopback socket vs raw ffmpeg', spooled),
+    result('Transcode pipeline overhead: service → loopback socket vs raw ffmpeg (720p H.264 → MPEG-2 PS)', runs.direct),
+    result('Transcode pipeline overhead, spooled: service → spool → reader → loopback socket vs raw ffmpeg', runs.spooled),
   ];
 }
 
@@ -160,6 +231,14 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
+}
+
+function fixed(n: number): string {
+  return n.toFixed(3);
+}
+
+function secs(values: readonly number[]): string {
+  return values.map((v) => v.toFixed(2)).join('/');
 }
 
 function round3(n: number): number {
