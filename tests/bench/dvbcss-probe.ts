@@ -5,16 +5,25 @@
  * are BBC's dvbcss-clocks on an hrtime root; CLOCK_MONOTONIC is shared by processes on one host,
  * so the parent can compare `monoNs` samples with its own ground truth.
  *
- * argv[2]: JSON { mode: 'wc' | 'timeline' | 'fanout', wcPort?, tsUrl?, count?, durationMs? }
+ * Modes: `wc` (BBC's WC client: dispersion after each exchange), `wc-meter` (the bench's own
+ * measuring client, dvbcss-wc-meter.ts: dispersion and its terms after each exchange),
+ * `timeline` (BBC's TS client on a wall clock kept by `wcClient`: 'bbc' or 'meter'; samples of
+ * timeline position, wall-clock estimate and dispersion against local CLOCK_MONOTONIC, taken only
+ * once the wall clock has done `warmupExchanges` exchanges) and `fanout`.
+ *
+ * argv[2]: JSON { mode, wcPort?, tsUrl?, count?, durationMs?, wcClient?, warmupExchanges? }
  */
 import { createSocket } from 'node:dgram';
 import clocks from 'dvbcss-clocks';
 import protocols from 'dvbcss-protocols';
 import { WebSocket } from 'ws';
 import { HrtimeClock } from '../support/dvbcss/hr-clock.js';
+import { WcMeter, type MeterSample } from './dvbcss-wc-meter.js';
 
 interface ProbeArgs {
-  readonly mode: 'wc' | 'timeline' | 'fanout';
+  readonly mode: 'wc' | 'wc-meter' | 'timeline' | 'fanout';
+  readonly wcClient?: 'bbc' | 'meter';
+  readonly warmupExchanges?: number;
   readonly wcPort?: number;
   readonly tsUrl?: string;
   readonly count?: number;
@@ -26,29 +35,86 @@ const SELECTOR = 'tag:rd.bbc.co.uk,2015-12-08:dvb:css:timeline:simple-elapsed-ti
 const args = JSON.parse(process.argv[2] ?? '{}') as ProbeArgs;
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function wcClient(port: number, intervalMs: number, onReply?: (dispersion: number) => void) {
+interface ProbeWallClock {
+  readonly wallClock: InstanceType<typeof clocks.CorrelatedClock>;
+  /** Replies received so far. */
+  exchanges(): number;
+  stop(): void;
+}
+
+/** BBC's UDP WC client on an hrtime root clock. */
+async function bbcWallClock(port: number, intervalMs: number, onReply?: (dispersion: number) => void): Promise<ProbeWallClock> {
   const socket = createSocket('udp4');
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
   const wallClock = new clocks.CorrelatedClock(new HrtimeClock(), { tickRate: 1e9 });
-  if (onReply !== undefined) socket.on('message', () => setImmediate(() => onReply(wallClock.dispersionAtTime(wallClock.now()))));
+  let replies = 0;
+  socket.on('message', () => {
+    replies++;
+    if (onReply !== undefined) setImmediate(() => onReply(wallClock.dispersionAtTime(wallClock.now())));
+  });
   const client = protocols.WallClock.createBinaryUdpClient(socket, wallClock, { dest: { address: '127.0.0.1', port }, requestInterval: intervalMs });
-  return { wallClock, stop: () => (client.stop(), socket.close()) };
+  return { wallClock, exchanges: () => replies, stop: () => (client.stop(), socket.close()) };
+}
+
+/**
+ * The bench's measuring client driving a BBC CorrelatedClock: each lowest-dispersion candidate
+ * becomes the clock's correlation, with the same initial error and growth BBC's client would set
+ * (the root clock adds the client precision, as in BBC's and pydvbcss's dispersionAtTime).
+ */
+async function meterWallClock(port: number, intervalMs: number, onSample?: (s: MeterSample) => void): Promise<ProbeWallClock> {
+  let replies = 0;
+  let wallClock: InstanceType<typeof clocks.CorrelatedClock> | undefined;
+  const meter = new WcMeter(port, intervalMs, (sample) => {
+    replies++;
+    if (sample.chosen && wallClock !== undefined) {
+      const e = sample.exchange;
+      const t = sample.terms;
+      wallClock.correlation = new clocks.Correlation(Number(e.t1 + e.t4) / 2, Number(e.t2 + e.t3) / 2, t.initial - meter.clientPrecision, t.growthRate);
+      wallClock.availabilityFlag = true;
+    }
+    onSample?.(sample);
+  });
+  wallClock = new clocks.CorrelatedClock(new HrtimeClock(meter.clientPrecision, meter.clientMfePpm), { tickRate: 1e9 });
+  wallClock.availabilityFlag = false;
+  await meter.start();
+  return { wallClock, exchanges: () => replies, stop: () => meter.stop() };
 }
 
 async function main(): Promise<unknown> {
   if (args.mode === 'wc') {
     const dispersions: number[] = [];
-    const wc = await wcClient(args.wcPort ?? 0, 20, (d) => dispersions.push(d));
+    const wc = await bbcWallClock(args.wcPort ?? 0, 20, (d) => dispersions.push(d));
     while (dispersions.length < (args.count ?? 10)) await delay(5);
     wc.stop();
     return { dispersions };
   }
+  if (args.mode === 'wc-meter') {
+    const samples: MeterSample[] = [];
+    const wc = await meterWallClock(args.wcPort ?? 0, 20, (s) => samples.push(s));
+    while (samples.length < (args.count ?? 10)) await delay(5);
+    wc.stop();
+    const ms = (s: number): number => s * 1e3;
+    return {
+      dispersions: samples.map((s) => s.dispersion),
+      exchanges: samples.map((s) => ({
+        chosen: s.chosen,
+        rttMs: ms(2 * s.terms.halfRtt),
+        serverHoldMs: Number(s.exchange.t3 - s.exchange.t2) / 1e6,
+        initialMs: ms(s.terms.initial),
+        dispersionMs: ms(s.dispersion),
+        best: { precisionMs: ms(s.best.precision), halfRttMs: ms(s.best.halfRtt), mfeMs: ms(s.best.mfe), growthMs: ms(s.dispersion - s.best.initial) },
+      })),
+    };
+  }
   if (args.mode === 'timeline') {
-    const wc = await wcClient(args.wcPort ?? 0, 100);
+    const wc = args.wcClient === 'meter' ? await meterWallClock(args.wcPort ?? 0, 100) : await bbcWallClock(args.wcPort ?? 0, 100);
     const timeline = new clocks.CorrelatedClock(wc.wallClock, { tickRate: 1000 });
     const ws = new WebSocket(args.tsUrl ?? '');
     const ts = protocols.TimelineSynchronisation.createTSClient(ws, timeline, { contentIdStem: '', timelineSelector: SELECTOR, tickrate: 1000 });
-    while (!(wc.wallClock.isAvailable() && timeline.isAvailable())) await delay(5);
+    // The client's wall clock must have converged before its timeline error means anything: its
+    // first exchanges, in a process still compiling its code, have ms-scale round trips and so a
+    // ms-scale error bound. Sampling starts after `warmupExchanges` (10: "after 10 exchanges").
+    while (!(wc.wallClock.isAvailable() && timeline.isAvailable() && wc.exchanges() >= (args.warmupExchanges ?? 10))) await delay(5);
     process.stdout.write(JSON.stringify({ ready: true }) + '\n');
     const samples: [string, number, number, number, number][] = [];
     const end = Date.now() + (args.durationMs ?? 5000);
