@@ -4,10 +4,24 @@
  * 32-byte version-0 type-0 request is dropped without a reply, as are requests from addresses
  * the device registry does not allow: a bad datagram costs one length check and never throws.
  */
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP } from 'node:net';
 import type { Clock, Logger } from '../../plugin/index.js';
 import { buildWcFollowUp, buildWcResponse, isWcRequest, WC_TYPE } from './wallclock-codec.js';
 import type { WallClockParameters } from './wallclock-responder.js';
+
+/**
+ * Resolves an IP literal synchronously. A reply goes to `rinfo.address`, always a literal, but
+ * dgram's default path sends it through dns.lookup, which answers a literal on the next tick:
+ * time after t3 that the client counts as round trip, so as dispersion (measured on loopback:
+ * 40–70 µs off the median round trip). Anything else still goes to dns.lookup.
+ */
+const literalLookup: NonNullable<SocketOptions['lookup']> = (hostname, options, callback) => {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, options, callback);
+};
 
 export interface WallClockUdpOptions {
   readonly clock: Clock;
@@ -35,7 +49,7 @@ export class WallClockUdpServer {
   /** Binds the socket; resolves with the bound port. */
   async start(): Promise<number> {
     const { host, port } = this.options;
-    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', lookup: literalLookup });
     this.socket = socket;
     socket.on('message', (msg, rinfo) => this.onMessage(socket, msg, rinfo));
     await new Promise<void>((resolve, reject) => {

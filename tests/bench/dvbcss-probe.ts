@@ -18,7 +18,7 @@ import clocks from 'dvbcss-clocks';
 import protocols from 'dvbcss-protocols';
 import { WebSocket } from 'ws';
 import { HrtimeClock } from '../support/dvbcss/hr-clock.js';
-import { WcMeter, type MeterSample } from './dvbcss-wc-meter.js';
+import { measureClientPrecision, WcMeter, type MeterSample } from './dvbcss-wc-meter.js';
 
 interface ProbeArgs {
   readonly mode: 'wc' | 'wc-meter' | 'timeline' | 'fanout';
@@ -63,19 +63,19 @@ async function bbcWallClock(port: number, intervalMs: number, onReply?: (dispers
  */
 async function meterWallClock(port: number, intervalMs: number, onSample?: (s: MeterSample) => void): Promise<ProbeWallClock> {
   let replies = 0;
-  let wallClock: InstanceType<typeof clocks.CorrelatedClock> | undefined;
+  const precision = measureClientPrecision();
+  const wallClock = new clocks.CorrelatedClock(new HrtimeClock(precision, 500), { tickRate: 1e9 });
+  wallClock.availabilityFlag = false;
   const meter = new WcMeter(port, intervalMs, (sample) => {
     replies++;
-    if (sample.chosen && wallClock !== undefined) {
+    if (sample.chosen) {
       const e = sample.exchange;
       const t = sample.terms;
       wallClock.correlation = new clocks.Correlation(Number(e.t1 + e.t4) / 2, Number(e.t2 + e.t3) / 2, t.initial - meter.clientPrecision, t.growthRate);
       wallClock.availabilityFlag = true;
     }
     onSample?.(sample);
-  });
-  wallClock = new clocks.CorrelatedClock(new HrtimeClock(meter.clientPrecision, meter.clientMfePpm), { tickRate: 1e9 });
-  wallClock.availabilityFlag = false;
+  }, precision);
   await meter.start();
   return { wallClock, exchanges: () => replies, stop: () => meter.stop() };
 }

@@ -94,7 +94,6 @@ export interface MeterSample {
 
 /** The measuring client: one request every `intervalMs` to 127.0.0.1:`port`. */
 export class WcMeter {
-  readonly clientPrecision = measureClientPrecision();
   readonly clientMfePpm = 500;
   private socket: Socket | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -107,6 +106,8 @@ export class WcMeter {
     private readonly port: number,
     private readonly intervalMs: number,
     private readonly onSample: (s: MeterSample) => void,
+    /** Client clock precision in seconds (default: measured). */
+    readonly clientPrecision = measureClientPrecision(),
   ) {}
 
   async start(): Promise<void> {
