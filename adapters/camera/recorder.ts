@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Clock, FileJobService, Logger, RecordingRun, TimerHandle } from '../../plugin/index.js';
 import { errorMessage } from '../../plugin/index.js';
 import { Backoff } from './backoff.js';
+import type { CameraDeviceSettings } from './config.js';
 import { classifyRun, type ExitReason } from './exit-reason.js';
 import type { Finalizer } from './finalizer.js';
 import { STAGING_PATTERN } from './naming.js';
@@ -25,16 +26,12 @@ import { SegmentListParser } from './segment-list.js';
 
 export type RecorderState = 'starting' | 'connecting' | 'recording' | 'waiting' | 'stopped' | 'failed';
 
-export interface RecorderSpec {
+/** The camera's recording settings, plus what the recorder needs to run. */
+export interface RecorderSpec
+  extends Pick<CameraDeviceSettings, 'transport' | 'segmentSeconds' | 'timeoutSeconds' | 'stallSeconds' | 'nonAacAudio' | 'audioBitrateKbps'> {
   readonly camera: string;
   readonly cameraName: string;
   readonly url: string;
-  readonly transport: 'tcp' | 'udp';
-  readonly segmentSeconds: number;
-  readonly timeoutSeconds: number;
-  readonly stallSeconds: number;
-  readonly nonAacAudio: 'convert' | 'drop';
-  readonly audioBitrateKbps: number;
   readonly minBackoffMs: number;
   readonly maxBackoffMs: number;
   readonly stagingDir: string;
