@@ -20,13 +20,20 @@ import { formatSeconds } from './profiles.js';
 
 const RECORDER_GLOBAL: readonly string[] = ['-hide_banner', '-nostats', '-loglevel', 'info', '-progress', 'pipe:2'];
 
+/** Global options, then the RTSP transport and socket timeout, which must come before `-i`. */
+function rtspInputArgs(request: { readonly url: string; readonly transport?: 'tcp' | 'udp' | undefined; readonly timeoutSeconds: number }): string[] {
+  const args = [...RECORDER_GLOBAL];
+  if (/^rtsps?:/i.test(request.url)) args.push('-rtsp_transport', request.transport ?? 'tcp', '-timeout', String(Math.round(request.timeoutSeconds * 1e6)));
+  args.push('-i', request.url);
+  return args;
+}
+
 /** The recorder's argv (after the binary name). */
 export function buildRecorderArgs(request: RecordRequest): string[] {
   if (!(request.segmentSeconds >= 1)) throw new RangeError(`segmentSeconds must be at least 1, got ${request.segmentSeconds}`);
   if (!(request.timeoutSeconds > 0)) throw new RangeError(`timeoutSeconds must be positive, got ${request.timeoutSeconds}`);
-  const args = [...RECORDER_GLOBAL];
-  if (/^rtsps?:/i.test(request.url)) args.push('-rtsp_transport', request.transport ?? 'tcp', '-timeout', String(Math.round(request.timeoutSeconds * 1e6)));
-  args.push('-i', request.url, '-map', '0:v:0');
+  const args = rtspInputArgs(request);
+  args.push('-map', '0:v:0');
   if (request.audio !== 'none') args.push('-map', '0:a:0?');
   args.push('-c:v', 'copy');
   if (request.audio === 'none') args.push('-an');
@@ -69,9 +76,8 @@ export function buildRecorderArgs(request: RecordRequest): string[] {
  */
 export function buildLiveArgs(request: LiveRequest): string[] {
   if (!(request.timeoutSeconds > 0)) throw new RangeError(`timeoutSeconds must be positive, got ${request.timeoutSeconds}`);
-  const args = [...RECORDER_GLOBAL];
-  if (/^rtsps?:/i.test(request.url)) args.push('-rtsp_transport', request.transport ?? 'tcp', '-timeout', String(Math.round(request.timeoutSeconds * 1e6)));
-  args.push('-i', request.url, '-map', '0:v:0', '-c:v', 'copy', '-an', '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-flush_packets', '1', 'pipe:1');
+  const args = rtspInputArgs(request);
+  args.push('-map', '0:v:0', '-c:v', 'copy', '-an', '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-flush_packets', '1', 'pipe:1');
   return args;
 }
 

@@ -1,3 +1,5 @@
+import { EL_HELPER_JS } from './style.js';
+
 /**
  * The owner's page (`/rsstv/owner/`): a static shell and script that call the owner API with
  * the owner token as a Bearer header (kept in sessionStorage, never in a URL or cookie, so the
@@ -48,13 +50,7 @@ export const OWNER_JS = `(function () {
   var base = location.pathname.replace(/\\/+$/, '') + '/api/';
   var token = sessionStorage.getItem('rsstv-owner-token') || '';
   function $(id) { return document.getElementById(id); }
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function say(text, isError) { $('message').textContent = text; $('message').className = isError ? 'error' : ''; }
+${EL_HELPER_JS}  function say(text, isError) { $('message').textContent = text; $('message').className = isError ? 'error' : ''; }
   function api(method, path, body) {
     var options = { method: method, headers: { Authorization: 'Bearer ' + token }, credentials: 'omit' };
     if (body !== undefined) { options.headers['Content-Type'] = 'application/json'; options.body = JSON.stringify(body); }

@@ -27,3 +27,12 @@ li:first-child{border-top:0}
 code{word-break:break-all;font-size:.85rem}
 table{width:100%;border-collapse:collapse;font-size:.9rem}td,th{text-align:left;padding:4px;border-top:1px solid #eee;vertical-align:top}
 `;
+
+/** The element helper both page scripts use (inlined into each: the pages load no shared script). */
+export const EL_HELPER_JS = `  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+`;

@@ -4,6 +4,7 @@
  * script builds every node with textContent, so guide titles and notes cannot inject markup.
  */
 import { escapeHtml } from '../xml-text.js';
+import { EL_HELPER_JS } from './style.js';
 
 export function suggestPageHtml(options: { readonly friendName: string; readonly csrfToken: string; readonly assetBase: string; readonly guideDays: number }): string {
   const name = escapeHtml(options.friendName);
@@ -60,13 +61,7 @@ export const SUGGEST_JS = `(function () {
   var mine = document.getElementById('mine');
   var message = document.getElementById('message');
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function say(text, isError) {
+${EL_HELPER_JS}  function say(text, isError) {
     message.textContent = text;
     message.className = isError ? 'error' : '';
   }
