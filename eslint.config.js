@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'tests/fixtures/**', '**/*.js', 'plugin/jellyfin-companion/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'tests/fixtures/**', '**/*.js', '**/*.cjs', 'adapters/dvbcss/native/build/**', 'plugin/jellyfin-companion/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -5,7 +5,8 @@ import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const roots = ['plugin', 'adapters', 'tests'];
-const skip = new Set(['node_modules', 'dist']);
+// native/: C sources and node-gyp output of the optional addon, loaded from node_modules.
+const skip = new Set(['node_modules', 'dist', 'native']);
 
 function walk(dir) {
   for (const entry of readdirSync(dir)) {

@@ -3,6 +3,7 @@
  * overrides `devices[].adapters.dvbcss` (zod strictObjects: unknown keys are errors).
  */
 import { z } from 'zod';
+import { WC_RESPONDERS } from './wallclock-udp.js';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -14,6 +15,12 @@ export const dvbcssConfigSchema = z.strictObject({
   wsPort: port.default(7681),
   /** CSS-WC over UDP. */
   wcPort: port.default(6677),
+  /**
+   * Who answers CSS-WC over UDP: `native` is a thread of a small C addon (built by `npm ci`)
+   * stamping t2 with the kernel's receive time, which halves a companion's error bound on a busy
+   * host; `js` answers from the event loop; `auto` takes native when it is built, else js.
+   */
+  wcResponder: z.enum(WC_RESPONDERS).default('auto'),
   /** Answer wall-clock requests with a type-2 response and a type-3 follow-up carrying a later t3. */
   wcFollowUp: z.boolean().default(false),
   /**

@@ -29,7 +29,7 @@ import { SessionTracker } from './session-tracker.js';
 import { DEFAULT_TIMELINE_SELECTOR } from './timeline.js';
 import { serveTs } from './ts-server.js';
 import { wallClockParameters, type WallClockParameters } from './wallclock-responder.js';
-import { WallClockUdpServer } from './wallclock-server.js';
+import { createWallClockUdp, type WallClockUdp } from './wallclock-udp.js';
 import { serveWallClockWs } from './wallclock-ws.js';
 
 type Context = AdapterContext<DvbcssConfig, DvbcssDeviceSettings>;
@@ -69,7 +69,7 @@ export class DvbcssAdapter implements Adapter {
   private readonly tracker: SessionTracker;
   private http: Server | undefined;
   private wss: WebSocketServer | undefined;
-  private udp: WallClockUdpServer | undefined;
+  private udp: WallClockUdp | undefined;
   private parameters: WallClockParameters | undefined;
   private wsPort = 0;
   private companionLink = '';
@@ -132,7 +132,10 @@ export class DvbcssAdapter implements Adapter {
     const { config, clock, log } = this.context;
     try {
       this.parameters = wallClockParameters(clock, { precisionLog2: config.wcPrecisionLog2, maxFreqErrorPpm: config.wcMaxFreqErrorPpm, followUp: config.wcFollowUp });
-      this.offDevices = this.context.devices.onChange(() => this.udpDecisions.clear());
+      this.offDevices = this.context.devices.onChange(() => {
+        this.udpDecisions.clear();
+        this.udp?.forgetDecisions();
+      });
       this.tracker.start();
       this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, clientTracking: true, perMessageDeflate: false });
       const http = createServer((req, res) => {
@@ -143,10 +146,13 @@ export class DvbcssAdapter implements Adapter {
       http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
       http.on('clientError', (_err, socket) => socket.destroy());
       this.wsPort = await listen(http, config.wsPort, config.bind);
-      this.udp = new WallClockUdpServer({ clock, log, host: config.bind, port: config.wcPort, parameters: this.parameters, allow: (a) => this.allowUdp(a) });
+      const wallClock = createWallClockUdp(config.wcResponder, { clock, log, host: config.bind, port: config.wcPort, parameters: this.parameters, allow: (a) => this.allowUdp(a) });
+      if (wallClock.fallbackReason !== undefined) log.info('dvbcss wall clock answered from JS', { reason: wallClock.fallbackReason });
+      this.udp = wallClock.server;
       const wcPort = await this.udp.start();
-      this.setState('ready', `companion page: ${this.companionPageUrl()} · CII/TS on ws ${config.bind}:${this.wsPort}, wall clock on udp ${config.bind}:${wcPort}`);
-      log.info('dvbcss listening', { wsPort: this.wsPort, wcPort, precisionLog2: this.parameters.precisionLog2 });
+      const responder = this.udp.kind;
+      this.setState('ready', `companion page: ${this.companionPageUrl()} · CII/TS on ws ${config.bind}:${this.wsPort}, wall clock on udp ${config.bind}:${wcPort} (${responder} responder)`);
+      log.info('dvbcss listening', { wsPort: this.wsPort, wcPort, wcResponder: responder, precisionLog2: this.parameters.precisionLog2 });
     } catch (err) {
       const error = new SidecarError('ERR_DVBCSS_LISTEN', 'unavailable', `DVB-CSS cannot listen: ${errorMessage(err)}`, { cause: err });
       this.lastError = { code: error.code, message: error.message, at: new Date(clock.now()).toISOString() };
@@ -188,6 +194,7 @@ export class DvbcssAdapter implements Adapter {
       wcIgnored: udp?.ignored ?? 0,
       wcRefused: udp?.refused ?? 0,
       wcSendErrors: udp?.sendErrors ?? 0,
+      wcOverflow: udp?.overflow ?? 0,
     };
     return {
       state: this.state,

@@ -1,15 +1,15 @@
 /**
- * CSS-WC over UDP. t2 is read first thing in the datagram handler, t3 just before the send (or,
- * in follow-up mode, again after the send completes for the type-3 follow-up). Anything but a
+ * CSS-WC over UDP answered in JS: the fallback where the native responder (wallclock-native.ts)
+ * is not built or not wanted. t2 is read first thing in the datagram handler, t3 just before the
+ * send (or, in follow-up mode, again after the send completes for the type-3 follow-up). Anything but a
  * 32-byte version-0 type-0 request is dropped without a reply, as are requests from addresses
  * the device registry does not allow: a bad datagram costs one length check and never throws.
  */
 import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from 'node:dgram';
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
-import type { Clock, Logger } from '../../plugin/index.js';
 import { buildWcFollowUp, buildWcResponse, isWcRequest, WC_TYPE } from './wallclock-codec.js';
-import type { WallClockParameters } from './wallclock-responder.js';
+import type { WallClockUdp, WallClockUdpCounters, WallClockUdpOptions } from './wallclock-udp.js';
 
 /**
  * Resolves an IP literal synchronously. A reply goes to `rinfo.address`, always a literal, but
@@ -23,25 +23,9 @@ const literalLookup: NonNullable<SocketOptions['lookup']> = (hostname, options, 
   else dnsLookup(hostname, options, callback);
 };
 
-export interface WallClockUdpOptions {
-  readonly clock: Clock;
-  readonly log: Logger;
-  readonly host: string;
-  readonly port: number;
-  readonly parameters: WallClockParameters;
-  /** Whether requests from this address are answered (device registry, cached). */
-  readonly allow: (address: string) => boolean;
-}
-
-export interface WallClockUdpCounters {
-  requests: number;
-  ignored: number;
-  refused: number;
-  sendErrors: number;
-}
-
-export class WallClockUdpServer {
-  readonly counters: WallClockUdpCounters = { requests: 0, ignored: 0, refused: 0, sendErrors: 0 };
+export class WallClockUdpServer implements WallClockUdp {
+  readonly kind = 'js';
+  readonly counters: WallClockUdpCounters = { requests: 0, ignored: 0, refused: 0, sendErrors: 0, overflow: 0 };
   private socket: Socket | undefined;
 
   constructor(private readonly options: WallClockUdpOptions) {}
@@ -65,6 +49,11 @@ export class WallClockUdpServer {
 
   port(): number {
     return this.socket?.address().port ?? 0;
+  }
+
+  /** Nothing to forget: `allow` is asked for every datagram (the adapter caches its answers). */
+  forgetDecisions(): void {
+    // The adapter clears its own cache on a registry change.
   }
 
   async stop(): Promise<void> {

@@ -5,7 +5,7 @@
  * are BBC's dvbcss-clocks on an hrtime root; CLOCK_MONOTONIC is shared by processes on one host,
  * so the parent can compare `monoNs` samples with its own ground truth.
  *
- * Modes: `wc` (BBC's WC client: dispersion after each exchange), `wc-meter` (the bench's own
+ * Modes: `rtt` (plain WC requests at `rate`/s: round-trip times), `wc` (BBC's WC client: dispersion after each exchange), `wc-meter` (the bench's own
  * measuring client, dvbcss-wc-meter.ts: dispersion and its terms after each exchange),
  * `timeline` (BBC's TS client on a wall clock kept by `wcClient`: 'bbc' or 'meter'; samples of
  * timeline position, wall-clock estimate and dispersion against local CLOCK_MONOTONIC, taken only
@@ -17,11 +17,13 @@ import { createSocket } from 'node:dgram';
 import clocks from 'dvbcss-clocks';
 import protocols from 'dvbcss-protocols';
 import { WebSocket } from 'ws';
+import { encodeWcPacket, WC_TYPE } from '../../adapters/dvbcss/wallclock-codec.js';
 import { HrtimeClock } from '../support/dvbcss/hr-clock.js';
 import { measureClientPrecision, WcMeter, type MeterSample } from './dvbcss-wc-meter.js';
 
 interface ProbeArgs {
-  readonly mode: 'wc' | 'wc-meter' | 'timeline' | 'fanout';
+  readonly mode: 'rtt' | 'wc' | 'wc-meter' | 'timeline' | 'fanout';
+  readonly rate?: number;
   readonly wcClient?: 'bbc' | 'meter';
   readonly warmupExchanges?: number;
   readonly wcPort?: number;
@@ -34,6 +36,12 @@ interface ProbeArgs {
 const SELECTOR = 'tag:rd.bbc.co.uk,2015-12-08:dvb:css:timeline:simple-elapsed-time:1000';
 const args = JSON.parse(process.argv[2] ?? '{}') as ProbeArgs;
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const hr = (): bigint => process.hrtime.bigint();
+
+function request(seq: number): Buffer {
+  const zero = { seconds: 0, nanoseconds: 0 };
+  return encodeWcPacket({ version: 0, type: WC_TYPE.request, precisionLog2: 0, maxFreqError: 0, originate: { seconds: seq, nanoseconds: 0 }, receive: zero, transmit: zero });
+}
 
 interface ProbeWallClock {
   readonly wallClock: InstanceType<typeof clocks.CorrelatedClock>;
@@ -80,7 +88,46 @@ async function meterWallClock(port: number, intervalMs: number, onSample?: (s: M
   return { wallClock, exchanges: () => replies, stop: () => meter.stop() };
 }
 
+/**
+ * Sends `count` requests at `rate`/s and returns round-trip times (ms) of the answered ones. Like
+ * the measuring client (dvbcss-wc-meter.ts), it keeps its loop spinning (setImmediate) and uses a
+ * connected socket, so the figure is the server's reply time, not this process's wake-up.
+ */
+async function wcRoundTrips(port: number, count: number, rate: number): Promise<{ rtts: number[]; answered: number }> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+  await new Promise<void>((r) => socket.connect(port, '127.0.0.1', r));
+  const sent = new Map<number, bigint>();
+  const rtts: number[] = [];
+  // The first exchanges run this process's code cold (JIT): sent, not counted.
+  const warmup = 20;
+  socket.on('message', (m) => {
+    const at = hr();
+    const seq = m.readUInt32BE(8);
+    const t = sent.get(seq);
+    if (t !== undefined && m.length === 32) {
+      if (seq > warmup) rtts.push(Number(at - t) / 1e6);
+      sent.delete(seq);
+    }
+  });
+  const immediate = (): Promise<void> => new Promise((r) => setImmediate(r));
+  const start = hr();
+  for (let i = 1; i <= warmup + count; i++) {
+    const due = start + BigInt(Math.round((i * 1e9) / rate));
+    while (hr() < due) await immediate();
+    const q = request(i);
+    sent.set(i, hr());
+    socket.send(q);
+  }
+  const end = hr() + 200_000_000n;
+  while (hr() < end && sent.size > 0) await immediate();
+  await delay(200);
+  socket.close();
+  return { rtts, answered: rtts.length };
+}
+
 async function main(): Promise<unknown> {
+  if (args.mode === 'rtt') return wcRoundTrips(args.wcPort ?? 0, args.count ?? 500, args.rate ?? 200);
   if (args.mode === 'wc') {
     const dispersions: number[] = [];
     const wc = await bbcWallClock(args.wcPort ?? 0, 20, (d) => dispersions.push(d));

@@ -31,33 +31,6 @@ function request(seq: number): Buffer {
   return encodeWcPacket({ version: 0, type: WC_TYPE.request, precisionLog2: 0, maxFreqError: 0, originate: { seconds: seq, nanoseconds: 0 }, receive: zero, transmit: zero });
 }
 
-/** Sends `count` requests at `rate`/s and returns round-trip times (ms) of the answered ones. */
-async function wcRoundTrips(port: number, count: number, rate: number): Promise<{ rtts: number[]; answered: number }> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  const sent = new Map<number, bigint>();
-  const rtts: number[] = [];
-  socket.on('message', (m) => {
-    const at = hr();
-    const seq = m.readUInt32BE(8);
-    const t = sent.get(seq);
-    if (t !== undefined && m.length === 32) {
-      rtts.push(Number(at - t) / 1e6);
-      sent.delete(seq);
-    }
-  });
-  const start = hr();
-  for (let i = 1; i <= count; i++) {
-    const due = start + BigInt(Math.round((i * 1e9) / rate));
-    while (hr() < due) await delay(Math.max(0, Number(due - hr()) / 1e6 - 1));
-    sent.set(i, hr());
-    socket.send(request(i), port, '127.0.0.1');
-  }
-  await delay(200);
-  socket.close();
-  return { rtts, answered: rtts.length };
-}
-
 /** What the adapter's wall clock declares (precision, mfe), read from one of its replies. */
 async function declaredWc(port: number): Promise<{ precisionLog2: number; maxFreqError: number }> {
   const socket = createSocket('udp4');
@@ -79,11 +52,16 @@ async function alternate<T>(rounds: number, reference: () => Promise<T>, ours: (
   return out;
 }
 
+/** 500 requests at 200/s from a probe process (a companion has its own process and loop). */
+async function wcRoundTrips(port: number): Promise<{ rtts: number[]; answered: number }> {
+  return (await runProbe({ mode: 'rtt', wcPort: port, count: 500, rate: 200 })) as { rtts: number[]; answered: number };
+}
+
 async function wallClockBench(css: StartedDvbcss, ref: ReferenceTv): Promise<BenchResult[]> {
   const runs = await alternate(
     2,
-    () => wcRoundTrips(ref.wcPort, 500, 200),
-    () => wcRoundTrips(css.wcPort, 500, 200),
+    () => wcRoundTrips(ref.wcPort),
+    () => wcRoundTrips(css.wcPort),
   );
   const ours = { rtts: runs.ours.flatMap((r) => r.rtts), answered: runs.ours.reduce((n, r) => n + r.answered, 0) };
   const base = { rtts: runs.reference.flatMap((r) => r.rtts), answered: runs.reference.reduce((n, r) => n + r.answered, 0) };
@@ -274,7 +252,11 @@ async function latencyBench(css: StartedDvbcss, ref: ReferenceTv): Promise<Bench
 function runProbe(args: Record<string, unknown>, onLine?: (line: string) => Promise<void> | void): Promise<unknown> {
   const fromTs = import.meta.url.endsWith('.ts');
   const script = fileURLToPath(new URL(`./dvbcss-probe.${fromTs ? 'ts' : 'js'}`, import.meta.url));
-  const child = spawn(process.execPath, [...(fromTs ? ['--import', 'tsx'] : []), script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The round-trip client runs without V8's optimising tiers: their main-thread work landed on
+  // the same few replies every run (requests 268, 274, 473 of 500: 0.5–2 ms each, whatever the
+  // server), which is the probe's own pause, not the server's reply time.
+  const node = [...(args['mode'] === 'rtt' ? ['--no-opt', '--no-maglev'] : []), ...(fromTs ? ['--import', 'tsx'] : [])];
+  const child = spawn(process.execPath, [...node, script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let last = '';
   let stderr = '';
   let pending: Promise<void> = Promise.resolve();

@@ -3,7 +3,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import clocks from 'dvbcss-clocks';
 import protocols from 'dvbcss-protocols';
 import { WebSocket } from 'ws';
-import { decodeWcPacket, encodeWcPacket, timevalueToNs, WC_TYPE } from '../../../adapters/dvbcss/wallclock-codec.js';
+import { buildWcResponse, decodeWcPacket, encodeMaxFreqError, encodeWcPacket, timevalueToNs, WC_TYPE } from '../../../adapters/dvbcss/wallclock-codec.js';
+import { nativeResponderAvailability } from '../../../adapters/dvbcss/wallclock-native.js';
+import { systemClock } from '../../../plugin/util/clock.js';
 import { HrtimeClock } from '../../support/dvbcss/hr-clock.js';
 import { startDvbcss, type StartedDvbcss } from '../../support/dvbcss/start-dvbcss.js';
 import { close, delay, eventually } from '../../support/dvbcss/ws-helpers.js';
@@ -21,6 +23,16 @@ async function udpClient(): Promise<{ socket: Socket; received: Buffer[] }> {
   return { socket, received };
 }
 
+const RESPONDERS = ['native', 'js'] as const;
+const native = nativeResponderAvailability(systemClock);
+
+/** The native responder is an optional build; CI sets JELLYBRIDGE_REQUIRE_NATIVE so it never silently skips. */
+function skipWithoutNative(context: Mocha.Context, responder: (typeof RESPONDERS)[number]): void {
+  if (responder !== 'native' || native.available) return;
+  if (process.env['JELLYBRIDGE_REQUIRE_NATIVE'] === '1') assert.fail(`native wall-clock responder required but unavailable: ${native.reason}`);
+  context.skip();
+}
+
 describe('dvbcss CSS-WC servers', function () {
   this.timeout(30000);
   let css: StartedDvbcss;
@@ -30,12 +42,14 @@ describe('dvbcss CSS-WC servers', function () {
   afterEach(async () => {
     for (const s of sockets.splice(0)) s.close();
     await Promise.all(wss.splice(0).map(close));
-    await css.stop();
+    if (css !== undefined) await css.stop();
   });
 
-  describe('over UDP', () => {
-    beforeEach(async () => {
-      css = await startDvbcss({ config: { wcPrecisionLog2: -20, wcMaxFreqErrorPpm: 500 } });
+  for (const responder of RESPONDERS) describe(`over UDP (${responder} responder)`, () => {
+    beforeEach(async function () {
+      skipWithoutNative(this, responder);
+      css = await startDvbcss({ config: { wcResponder: responder, wcPrecisionLog2: -20, wcMaxFreqErrorPpm: 500 } });
+      assert.match(css.adapter.health().detail, new RegExp(`\\(${responder} responder\\)`));
     });
 
     it('answers a request with exactly one 32-byte type-1 reply to the source port', async () => {
@@ -60,6 +74,19 @@ describe('dvbcss CSS-WC servers', function () {
       assert.ok(t2 <= t3);
       // The wall clock is this host's CLOCK_MONOTONIC: t2 lies between our send and now.
       assert.ok(t2 >= before && t3 <= process.hrtime.bigint());
+    });
+
+    it('sends exactly the bytes the codec builds for its t2 and t3', async () => {
+      const c = await udpClient();
+      sockets.push(c.socket);
+      const req = request(0x01020304, 0x05060708);
+      req.fill(0xee, 16, 32); // receive/transmit of a request are not echoed
+      c.socket.send(req, css.wcPort, '127.0.0.1');
+      await eventually(() => c.received.length === 1, 3000, 'reply');
+      const reply = c.received[0]!;
+      const p = decodeWcPacket(reply)!;
+      const expected = buildWcResponse(req, WC_TYPE.response, -20, encodeMaxFreqError(500), timevalueToNs(p.receive), timevalueToNs(p.transmit));
+      assert.equal(reply.toString('hex'), expected.toString('hex'));
     });
 
     it('echoes the originate field verbatim, nanoseconds ≥ 1e9 included', async () => {
@@ -105,6 +132,47 @@ describe('dvbcss CSS-WC servers', function () {
       await eventually(() => c.received.length === 1, 3000, 'reply after approval');
     });
 
+    it('releases its port when stopped', async () => {
+      const port = css.wcPort;
+      await css.stop();
+      const again = createSocket('udp4');
+      sockets.push(again);
+      await new Promise<void>((resolve, reject) => {
+        again.once('error', reject);
+        again.bind(port, '127.0.0.1', () => resolve());
+      });
+    });
+
+    if (responder === 'native') {
+      it('answers an allowed address while the event loop is blocked, stamping t2 and t3 at the socket', async () => {
+        const c = await udpClient();
+        sockets.push(c.socket);
+        // The first request from an address waits for the device registry (JS); later ones do not.
+        c.socket.send(request(1, 1), css.wcPort, '127.0.0.1');
+        await eventually(() => c.received.length === 1, 3000, 'first reply');
+        const sent = process.hrtime.bigint();
+        // Block from the send callback (the datagram has left): a JS responder in this process
+        // could not run before the block ends.
+        await new Promise<void>((resolve) =>
+          c.socket.send(request(2, 2), css.wcPort, '127.0.0.1', () => {
+            const blockedUntil = sent + 300_000_000n;
+            while (process.hrtime.bigint() < blockedUntil) {
+              // Busy: neither this process's JS nor its client handler can run.
+            }
+            resolve();
+          }),
+        );
+        await eventually(() => c.received.length === 2, 3000, 'second reply');
+        const p = decodeWcPacket(c.received[1]!)!;
+        assert.deepEqual(p.originate, { seconds: 2, nanoseconds: 2 });
+        const t2 = timevalueToNs(p.receive);
+        const t3 = timevalueToNs(p.transmit);
+        assert.ok(t2 >= sent && t2 <= t3, 'sent ≤ t2 ≤ t3');
+        assert.ok(t3 - sent < 100_000_000n, `answered ${Number(t3 - sent) / 1e6} ms after sending, inside the 300 ms block`);
+        assert.equal(css.adapter.health().counters['wcRequests'], 2);
+      });
+    }
+
     it("gives BBC's UDP client a wall clock within its dispersion of this host's monotonic clock", async () => {
       const socket = createSocket('udp4');
       sockets.push(socket);
@@ -123,9 +191,10 @@ describe('dvbcss CSS-WC servers', function () {
     });
   });
 
-  describe('over UDP in follow-up mode', () => {
-    beforeEach(async () => {
-      css = await startDvbcss({ config: { wcFollowUp: true } });
+  for (const responder of RESPONDERS) describe(`over UDP in follow-up mode (${responder} responder)`, () => {
+    beforeEach(async function () {
+      skipWithoutNative(this, responder);
+      css = await startDvbcss({ config: { wcResponder: responder, wcFollowUp: true } });
     });
 
     it('sends type 2, then a type-3 follow-up with the same t2 and a later t3', async () => {
@@ -139,6 +208,30 @@ describe('dvbcss CSS-WC servers', function () {
       assert.deepEqual(a!.receive, b!.receive);
       assert.deepEqual(b!.originate, { seconds: 3, nanoseconds: 4 });
       assert.ok(timevalueToNs(b!.transmit) >= timevalueToNs(a!.transmit));
+    });
+  });
+
+  describe('choosing the UDP responder', () => {
+    // A clock that is not this host's CLOCK_MONOTONIC (as a test's fake clock is not): the
+    // native thread would stamp t2/t3 on a different timeline than the control timestamps.
+    const shiftedClock = { ...systemClock, monotonicNs: () => process.hrtime.bigint() + 10_000_000_000n };
+
+    it("falls back to the JS responder under 'auto' and says so", async () => {
+      css = await startDvbcss({ clock: shiftedClock, config: { wcResponder: 'auto' } });
+      assert.match(css.adapter.health().detail, /\(js responder\)/);
+      const c = await udpClient();
+      sockets.push(c.socket);
+      c.socket.send(request(1, 1), css.wcPort, '127.0.0.1');
+      await eventually(() => c.received.length === 1, 3000, 'reply');
+      const t2 = timevalueToNs(decodeWcPacket(c.received[0]!)!.receive);
+      assert.ok(t2 > process.hrtime.bigint() + 9_000_000_000n, 'stamped with the adapter clock');
+    });
+
+    it("refuses to start under 'native' when it cannot serve the adapter's clock, naming why", async () => {
+      await assert.rejects(
+        startDvbcss({ clock: shiftedClock, config: { wcResponder: 'native' } }),
+        (err: Error & { code?: string }) => err.code === 'ERR_DVBCSS_LISTEN' && /native wall-clock responder unavailable: .+/.test(err.message),
+      );
     });
   });
 
