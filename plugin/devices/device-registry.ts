@@ -134,7 +134,9 @@ export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegi
     return ruleUser !== undefined ? { value: ruleUser, from: 'config' } : { value: undefined, from: 'default' };
   };
 
-  const nameOf = (row: DeviceRow): string => row.adminName ?? ruleOf(row)?.name ?? row.name;
+  // The name a device announces itself (a TiVo beacon's `machine`) beats the generic name it was
+  // recorded with when its first contact carried none (an HTTP request); admin and rule names win.
+  const nameOf = (row: DeviceRow): string => row.adminName ?? ruleOf(row)?.name ?? row.announcedName ?? row.name;
 
   const settingsOf = (row: DeviceRow, adapterId: string): Readonly<Record<string, unknown>> => {
     const adapter = adapters.get(adapterId);

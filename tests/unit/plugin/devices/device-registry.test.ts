@@ -126,6 +126,17 @@ describe('DeviceRegistry', () => {
       assert.equal(registry.list().length, 1);
       assert.equal(registry.list()[0]?.ip, '10.0.0.99');
     });
+    it('names a device first seen without a name by the name it announces later, unless the admin named it', () => {
+      const { registry } = registryFixture();
+      registry.forAdapter('tivo').resolve({ ip: '10.0.0.7', tsn: 'E1' });
+      assert.equal(registry.list()[0]?.name, 'tivo device at 10.0.0.7');
+      registry.forAdapter('tivo').resolve({ ip: '10.0.0.7', tsn: 'E1', announcedName: 'Den TiVo' });
+      assert.equal(registry.list()[0]?.name, 'Den TiVo');
+      const id = registry.list()[0]?.id ?? '';
+      registry.rename(id, 'Bedroom');
+      registry.forAdapter('tivo').resolve({ ip: '10.0.0.7', tsn: 'E1', announcedName: 'Den TiVo' });
+      assert.equal(registry.list()[0]?.name, 'Bedroom');
+    });
     it('keeps two TiVos behind one address apart by TSN', () => {
       const { registry } = registryFixture();
       registry.forAdapter('tivo').resolve({ ip: '10.0.0.6', tsn: 'D1' });
