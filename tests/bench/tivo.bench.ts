@@ -176,38 +176,69 @@ async function benchTransfer(): Promise<BenchResult[]> {
   mkdirSync(join(root, 'Videos'));
   const clip = await makeClip({ duration: 20, width: 1280, height: 720, fps: 30 });
   place(clip, join(root, 'Videos', 'hd.mp4'));
-  place(clip, join(root, 'Videos', 'hd2.mp4'));
+  // One copy per throughput round: a second request for the same item would be served from the
+  // spool instead of transcoding.
+  const ROUNDS = 3;
+  for (let i = 1; i <= ROUNDS; i++) place(clip, join(root, 'Videos', `round${i}.mp4`));
   // The real sidecar (compose(): registry, local folder, transcode service with spool, listeners).
   const harness = await startTivoHarness({ source: { local: root } });
   try {
     const tivo = new TivoBrowser(() => harness.adapterPort(), TSN.s2);
     const items = await tivo.listing(await tivo.shareContainer('Videos'));
     const a = findItem(items, 'hd');
-    const b = findItem(items, 'hd2');
     // TTFB and first pack on a fresh transcode.
     const first = await firstBytes(harness.adapterPort(), a.Links.Content.Url);
     // That transcode runs on to the end without its client (spooled): let it finish first.
-    while (harness.composed.transcoder.active().length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    // Throughput: the whole SD transcode through the adapter vs raw ffmpeg with the same args.
-    const t0 = performance.now();
-    const r = await tivo.get(b.Links.Content.Url);
-    const adapterMs = performance.now() - t0;
-    const id = decodeURIComponent(b.Links.Content.Url.split('/')[1] ?? '');
-    const entry = await harness.composed.source.library.getItem(undefined, id);
-    if (entry?.kind !== 'item' || !entry.media) throw new Error('no media details for the bench clip');
+    const idle = async (): Promise<void> => {
+      while (harness.composed.transcoder.active().length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    await idle();
     const parsed = tivoAdapter.configSchema.safeParse({ ...TIVO_TEST_CONFIG });
     if (!parsed.success) throw new Error('config');
-    const plan = planTransfer({ media: entry.media, caps: capabilitiesForTsn(TSN.s2), settings: tivoAdapter.deviceDefaults(parsed.data), mime: MIME_PS });
-    const args = flattenFfmpegArgs(buildFfmpegArgs({ input: { kind: 'file', path: join(root, 'Videos', 'hd2.mp4') }, profile: plan.profile!, media: entry.media }));
-    const t1 = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      const p = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
-      p.stdout.resume();
-      p.on('exit', () => resolve());
-      p.on('error', reject);
-    });
-    const rawMs = performance.now() - t1;
+    // Throughput: the whole SD transcode through the adapter vs raw ffmpeg with the same args,
+    // in interleaved rounds (which goes first alternates) so a load swing of the shared machine
+    // hits both; the figure is the median round.
+    const rounds: { adapterMs: number; rawMs: number; bytes: number; terminated: boolean }[] = [];
+    for (let i = 1; i <= ROUNDS; i++) {
+      const item = findItem(items, `round${i}`);
+      const id = decodeURIComponent(item.Links.Content.Url.split('/')[1] ?? '');
+      const entry = await harness.composed.source.library.getItem(undefined, id);
+      if (entry?.kind !== 'item' || !entry.media) throw new Error('no media details for the bench clip');
+      const plan = planTransfer({ media: entry.media, caps: capabilitiesForTsn(TSN.s2), settings: tivoAdapter.deviceDefaults(parsed.data), mime: MIME_PS });
+      const args = flattenFfmpegArgs(buildFfmpegArgs({ input: { kind: 'file', path: join(root, 'Videos', `round${i}.mp4`) }, profile: plan.profile!, media: entry.media }));
+      const viaAdapter = async (): Promise<{ ms: number; bytes: number; terminated: boolean }> => {
+        const t0 = performance.now();
+        const r = await tivo.get(item.Links.Content.Url);
+        const ms = performance.now() - t0;
+        await idle();
+        return { ms, bytes: r.body.length, terminated: r.terminated };
+      };
+      const raw = async (): Promise<number> => {
+        const t1 = performance.now();
+        await new Promise<void>((resolve, reject) => {
+          const p = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+          p.stdout.resume();
+          p.on('exit', () => resolve());
+          p.on('error', reject);
+        });
+        return performance.now() - t1;
+      };
+      let rawMs: number;
+      let adapter: { ms: number; bytes: number; terminated: boolean };
+      if (i % 2 === 1) {
+        rawMs = await raw();
+        adapter = await viaAdapter();
+      } else {
+        adapter = await viaAdapter();
+        rawMs = await raw();
+      }
+      rounds.push({ adapterMs: adapter.ms, rawMs, bytes: adapter.bytes, terminated: adapter.terminated });
+    }
+    const byRatio = [...rounds].sort((x, y) => x.rawMs / x.adapterMs - y.rawMs / y.adapterMs);
+    const median = byRatio[Math.floor(byRatio.length / 2)]!;
+    const { adapterMs, rawMs } = median;
     const ratio = rawMs / adapterMs;
+    const allTerminated = rounds.every((round) => round.terminated);
     return [
       { name: 'tivo transcode time to first byte', value: first.ttfb, unit: 'ms', target: '≤ 50 ms', pass: first.ttfb <= 50, notes: `first MPEG pack after ${first.firstPack.toFixed(0)} ms (target ≤ 1000 ms)` },
       { name: 'tivo transcode first MPEG pack', value: first.firstPack, unit: 'ms', target: '≤ 1000 ms', pass: first.firstPack <= 1000 },
@@ -218,8 +249,10 @@ async function benchTransfer(): Promise<BenchResult[]> {
         baseline: rawMs,
         ratio,
         target: 'ratio (raw ffmpeg time / adapter time) ≥ 0.95',
-        pass: ratio >= 0.95 && r.terminated,
-        notes: `${(20_000 / adapterMs).toFixed(1)}× realtime through the adapter, ${(20_000 / rawMs).toFixed(1)}× raw; ${r.body.length} bytes`,
+        pass: ratio >= 0.95 && allTerminated,
+        notes:
+          `median of ${ROUNDS} interleaved rounds (ratios ${rounds.map((round) => (round.rawMs / round.adapterMs).toFixed(3)).join(' ')}); ` +
+          `${(20_000 / adapterMs).toFixed(1)}× realtime through the adapter, ${(20_000 / rawMs).toFixed(1)}× raw; ${median.bytes} bytes`,
       },
     ];
   } finally {
