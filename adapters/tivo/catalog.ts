@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { MediaInfo, MediaItem, TranscodeService, LibraryFacade } from '../../plugin/index.js';
 import type { TivoDeviceSettings } from './config.js';
 import { tivoMetadata, type TivoMetadata } from './metadata.js';
+import { Lru } from './lru.js';
 import type { TivoCapabilities } from './models.js';
 import { estimateSize } from './size-estimate.js';
 import { buildTivoHeader } from './tivo-header.js';
@@ -42,30 +43,6 @@ function guessedMedia(item: MediaItem): MediaInfo {
   };
 }
 
-class Lru<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly capacity: number) {}
-  get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
-    }
-  }
-  clear(): void {
-    this.map.clear();
-  }
-}
-
 export class Catalog {
   private readonly probes = new Lru<string, Promise<MediaInfo | undefined>>(5000);
   private readonly descriptions = new Lru<string, ItemDescription>(4000);
@@ -74,6 +51,8 @@ export class Catalog {
     private readonly library: LibraryFacade,
     private readonly transcoder: TranscodeService,
     private readonly onProbeError: (item: MediaItem, error: unknown) => void,
+    /** Ends probes at adapter shutdown: a probe is shared by every request for the item, so no single request may abort it. */
+    private readonly shutdown: AbortSignal,
   ) {}
 
   clear(): void {
@@ -81,20 +60,25 @@ export class Catalog {
     this.descriptions.clear();
   }
 
-  /** Media details from the item, else a (cached) probe; undefined when probing failed. */
-  async mediaOf(userId: string | undefined, item: MediaItem, signal?: AbortSignal): Promise<MediaInfo | undefined> {
+  /**
+   * Media details from the item, else a (cached) probe; undefined when probing failed. A failed
+   * probe is not kept: the next request probes again instead of describing the item from a
+   * guess (other SourceSize, other spool key) until a FlushServer.
+   */
+  async mediaOf(userId: string | undefined, item: MediaItem): Promise<MediaInfo | undefined> {
     if (item.media) return item.media;
-    let pending = this.probes.get(item.id);
-    if (!pending) {
-      pending = this.library
-        .getMediaInput(userId, item.id)
-        .then((input) => this.transcoder.probe(input, signal))
-        .catch((error: unknown) => {
-          this.onProbeError(item, error);
-          return undefined;
-        });
-      this.probes.set(item.id, pending);
-    }
+    const cached = this.probes.get(item.id);
+    if (cached) return cached;
+    const pending: Promise<MediaInfo | undefined> = this.library
+      .getMediaInput(userId, item.id)
+      .then((input) => this.transcoder.probe(input, this.shutdown))
+      .catch((error: unknown) => {
+        this.onProbeError(item, error);
+        // Only this probe's own entry: a clear() and a newer probe may have replaced it.
+        if (this.probes.get(item.id) === pending) this.probes.delete(item.id);
+        return undefined;
+      });
+    this.probes.set(item.id, pending);
     return pending;
   }
 
@@ -102,8 +86,8 @@ export class Catalog {
    * Describes an item for a TiVo. `mime` forces the transfer format (the `Format` parameter);
    * without it the listing MIME is used.
    */
-  async describe(userId: string | undefined, item: MediaItem, caps: TivoCapabilities, settings: TivoDeviceSettings, mime?: TivoMime, signal?: AbortSignal): Promise<ItemDescription> {
-    const probed = await this.mediaOf(userId, item, signal);
+  async describe(userId: string | undefined, item: MediaItem, caps: TivoCapabilities, settings: TivoDeviceSettings, mime?: TivoMime): Promise<ItemDescription> {
+    const probed = await this.mediaOf(userId, item);
     const media = probed ?? guessedMedia(item);
     const chosen = mime ?? listingMime(probed, caps, settings);
     const settingsKey = JSON.stringify(settings);

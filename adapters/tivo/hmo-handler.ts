@@ -32,12 +32,6 @@ export function tivoStatusFor(kind: ErrorKind): number {
   return STATUS[kind];
 }
 
-function headerMap(req: IncomingMessage): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-  return out;
-}
-
 export function createHmoHandler(s: TivoServices, devices: AdapterDevices<TivoDeviceSettings>, isStopping: () => boolean): RequestHandler {
   return async (req, res, ctx) => {
     try {
@@ -45,7 +39,8 @@ export function createHmoHandler(s: TivoServices, devices: AdapterDevices<TivoDe
         sendText(res, 503, 'text/plain', 'Stopping.');
         return;
       }
-      const headers = headerMap(req);
+      // Node gives lower-case names already; only repeated headers (arrays) need joining.
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
       // Either header may carry the TSN (pyTivo reads TiVo_TCD_ID first in places, tsn in others).
       const tsn = normaliseTsn(headers['tsn']) ?? normaliseTsn(headers['tivo_tcd_id']);
       const resolution = devices.resolve({ ip: ctx.remoteAddress, headers, ...(headers['user-agent'] ? { userAgent: headers['user-agent'] } : {}), ...(tsn ? { tsn } : {}) });

@@ -50,8 +50,12 @@ class TivoAdapter implements Adapter {
     this.since = new Date(clock.now()).toISOString();
     const serverName = config.serverName ?? context.server.serverName;
     const log = context.log;
-    const catalog = new Catalog(context.library, context.transcoder, (item: MediaItem, error: unknown) =>
-      log.warn('cannot probe item; listing it as a transcode', { item: item.id, error: errorMessage(error) }),
+    const catalog = new Catalog(
+      context.library,
+      context.transcoder,
+      (item: MediaItem, error: unknown) =>
+        log.warn('cannot probe item; listing it as a transcode', { item: item.id, error: errorMessage(error) }),
+      context.signal,
     );
     const services: TivoServices = {
       config,
@@ -63,7 +67,6 @@ class TivoAdapter implements Adapter {
       log,
       listings: listingCache(config.listingCacheSeconds * 1000, () => clock.now()),
       counters: this.counters,
-      shutdown: context.signal,
       slotQueue: new SlotQueue(),
       now: () => clock.now(),
       sleep: (ms, signal) => clock.sleep(ms, signal),

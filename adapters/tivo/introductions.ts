@@ -9,6 +9,7 @@
 import type { AdapterDevices, Logger } from '../../plugin/index.js';
 import type { TivoIntroduction } from './beacon.js';
 import type { TivoDeviceSettings } from './config.js';
+import { Lru } from './lru.js';
 import { normaliseTsn } from './models.js';
 
 /** The same TiVo (address, TSN, name) is passed on at most once per this period. */
@@ -25,7 +26,7 @@ export function cleanMachineName(raw: string | undefined): string | undefined {
 }
 
 export class TivoIntroductions {
-  private readonly recent = new Map<string, number>();
+  private readonly recent = new Lru<string, number>(MAX_REMEMBERED);
 
   constructor(
     private readonly devices: AdapterDevices<TivoDeviceSettings>,
@@ -42,12 +43,7 @@ export class TivoIntroductions {
     const at = this.now();
     const last = this.recent.get(key);
     if (last !== undefined && at - last < INTRODUCTION_REPEAT_MS) return;
-    this.recent.delete(key);
     this.recent.set(key, at);
-    if (this.recent.size > MAX_REMEMBERED) {
-      const oldest = this.recent.keys().next();
-      if (!oldest.done) this.recent.delete(oldest.value);
-    }
     const resolution = this.devices.resolve({ ip: tivo.ip, tsn, ...(name !== undefined ? { announcedName: name } : {}) });
     this.log.debug('TiVo announced itself', {
       tsn,

@@ -116,8 +116,14 @@ export class MdnsAnnouncer {
   private announced = 0;
   private answered = 0;
   boundPort = 0;
+  /** Lower-cased names this responder answers for (DNS names compare case-insensitively). */
+  private readonly ourInstance: string;
+  private readonly ourHost: string;
 
-  constructor(private readonly o: MdnsOptions) {}
+  constructor(private readonly o: MdnsOptions) {
+    this.ourInstance = `${o.instanceName}.${TIVO_VIDEOS_SERVICE}`.toLowerCase();
+    this.ourHost = `${hostLabel(o.instanceName)}.local`.toLowerCase();
+  }
 
   /** Announcements sent and queries answered so far (health counters). */
   counts(): { readonly announcements: number; readonly answers: number } {
@@ -192,13 +198,19 @@ export class MdnsAnnouncer {
     }
   }
 
+  /** Whether a question names the service type, the instance, the host or the enumeration. */
+  private concernsUs(q: { readonly name: string }): boolean {
+    const name = q.name.toLowerCase();
+    return name === TIVO_VIDEOS_SERVICE || name === this.ourInstance || name === this.ourHost || name === SERVICE_ENUMERATION;
+  }
+
   /** The records answering one question (empty when it is not about this service). */
   private answersFor(q: { readonly name: string; readonly type: string }, r: ServiceRecords): Answer[] {
     const name = q.name.toLowerCase();
     const wants = (type: string): boolean => q.type === 'ANY' || q.type === type;
     if (name === TIVO_VIDEOS_SERVICE) return wants('PTR') ? [r.ptr] : [];
-    if (name === r.instance.toLowerCase()) return [...(wants('SRV') ? [r.srv] : []), ...(wants('TXT') ? [r.txt] : [])];
-    if (name === r.host.toLowerCase()) return wants('A') ? [r.a] : [];
+    if (name === this.ourInstance) return [...(wants('SRV') ? [r.srv] : []), ...(wants('TXT') ? [r.txt] : [])];
+    if (name === this.ourHost) return wants('A') ? [r.a] : [];
     if (name === SERVICE_ENUMERATION) return wants('PTR') ? [r.enumeration] : [];
     return [];
   }
@@ -206,11 +218,14 @@ export class MdnsAnnouncer {
   private onQuery(query: makeMdns.QueryPacket, rinfo: { readonly address: string; readonly port: number }): void {
     const mdns = this.mdns;
     if (!mdns) return;
+    const questions = query.questions ?? [];
+    // Most queries on a LAN are about other services: drop them before building any record.
+    if (!questions.some((q) => this.concernsUs(q))) return;
     const legacy = rinfo.port !== MDNS_PORT;
     const r = this.records(legacy ? LEGACY_TTL : undefined);
     const answers = new Set<Answer>();
     let unicast = legacy;
-    for (const q of query.questions ?? []) {
+    for (const q of questions) {
       const found = this.answersFor(q, r);
       for (const a of found) answers.add(a);
       if (found.length > 0 && wantsUnicast(q.class)) unicast = true;

@@ -43,28 +43,15 @@ export function decideStreamRange(rangeHeader: string | undefined, layout: Strea
   return { kind: 'stream', start };
 }
 
-/** First byte asked for; suffix ranges count from `length`; unparsable → 0. */
+/** First byte asked for; suffix ranges count from `length`; unparsable or multi-range → 0. */
 export function requestedStart(rangeHeader: string | undefined, length: number): number {
-  if (rangeHeader === undefined) return 0;
-  const m = /^\s*bytes\s*=\s*(\d{1,16})\s*-\s*(\d{0,16})\s*$/i.exec(rangeHeader);
-  if (m) return Number(m[1]);
-  // Past-the-end starts are the end probe whatever else the header says.
-  const parsed = parseRangeHeader(rangeHeader, Math.max(1, length));
+  // At least 1, so that on an empty stream any start past 0 is still the end probe.
+  const bound = Math.max(1, length);
+  const parsed = parseRangeHeader(rangeHeader, bound);
   if (parsed.kind === 'single') return parsed.span.start;
-  if (parsed.kind === 'unsatisfiable') return length;
+  // Past-the-end starts are the end probe: report them at the end.
+  if (parsed.kind === 'unsatisfiable') return bound;
   return 0;
-}
-
-/** A part of the virtual stream: header bytes, ffmpeg output, or padding. Ends exclusive. */
-export type StreamPart =
-  | { readonly source: 'header'; readonly start: number; readonly end: number }
-  | { readonly source: 'output'; readonly start: number }
-  | { readonly source: 'padding'; readonly start: number; readonly end: number };
-
-/** The header part and the output offset for a virtual start (padding is decided at the end). */
-export function partsFrom(start: number, headerLength: number): readonly StreamPart[] {
-  if (start < headerLength) return [{ source: 'header', start, end: headerLength }, { source: 'output', start: 0 }];
-  return [{ source: 'output', start: start - headerLength }];
 }
 
 /** Padding needed after the output: its start offset inside the padding and its total size. */

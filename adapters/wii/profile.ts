@@ -5,7 +5,7 @@
  * ffmpeg encodes (VP6 has no ffmpeg encoder; H.264/AAC are not Flash Lite codecs). The FLV rate
  * field only knows 5.5/11/22/44 kHz, so audio is always resampled to 44100.
  */
-import type { MediaItem, TranscodeProfile } from '../../plugin/index.js';
+import type { MediaInput, MediaItem, TranscodeProfile, TranscodeRequest } from '../../plugin/index.js';
 import { AmfEcmaArray } from './rtmp/amf0.js';
 import type { WiiDeviceSettings } from './config.js';
 
@@ -41,6 +41,31 @@ export function wiiProfile(settings: WiiDeviceSettings, streams: { readonly hasV
       : 'none',
     // No duration/filesize patching: the output is a pipe.
     extraOutputArgs: ['-flvflags', 'no_duration_filesize'],
+  };
+}
+
+/**
+ * The `wii-flv` transcode of an item from `startSeconds`, for the RTMP player and the HTTP-FLV
+ * debug path alike. Timestamps stay absolute, so a seek's new run continues the same timeline.
+ */
+export function wiiTranscodeRequest(o: {
+  readonly adapterId: string;
+  readonly deviceId: string;
+  readonly item: MediaItem;
+  readonly input: MediaInput;
+  readonly settings: WiiDeviceSettings;
+  readonly startSeconds: number;
+  readonly signal: AbortSignal;
+}): TranscodeRequest {
+  const { item } = o;
+  return {
+    input: o.input,
+    profile: wiiProfile(o.settings, itemStreams(item)),
+    ...(o.startSeconds > 0 ? { startSeconds: o.startSeconds } : {}),
+    keepTimestamps: true,
+    signal: o.signal,
+    ...(item.media ? { media: item.media } : {}),
+    label: { adapter: o.adapterId, device: o.deviceId, item: item.id, title: item.title },
   };
 }
 

@@ -7,7 +7,7 @@ import type { AdapterContext, DeviceContext, MediaItem } from '../../plugin/inde
 import { errorMessage, isSidecarError } from '../../plugin/index.js';
 import type { WiiConfig, WiiDeviceSettings } from './config.js';
 import { gate } from './device-gate.js';
-import { buildMetaData, itemDuration, itemStreams, wiiProfile } from './profile.js';
+import { buildMetaData, itemDuration, itemStreams, wiiTranscodeRequest } from './profile.js';
 import type { ConnectDecision, ConnectRequest, MediaRunResult, OpenedMedia, PlayableSource, RtmpApplicationHost, StreamResolution } from './rtmp/application.js';
 
 /** `mp4:id`, `flv:id`, `id.flv`, `id?x=y` → `id` (rtmpdump strips `.flv` itself). */
@@ -59,7 +59,6 @@ export class WiiRtmpHost implements RtmpApplicationHost {
     if (signal.aborted) return { ok: false, code: 'NetStream.Play.Failed', description: 'Aborted.' };
     const settings = device.settings;
     const streams = itemStreams(item);
-    const profile = wiiProfile(settings, streams);
     const mediaInput = input;
     const source: PlayableSource = {
       durationSeconds: itemDuration(item),
@@ -67,15 +66,9 @@ export class WiiRtmpHost implements RtmpApplicationHost {
       metadata: buildMetaData(item, settings, streams),
       label: item.id,
       open: (startSeconds, runSignal): OpenedMedia => {
-        const session = context.transcoder.open({
-          input: mediaInput,
-          profile,
-          startSeconds,
-          keepTimestamps: true,
-          signal: runSignal,
-          ...(item.media ? { media: item.media } : {}),
-          label: { adapter: context.id, device: device.id, item: item.id, title: item.title },
-        });
+        const session = context.transcoder.open(
+          wiiTranscodeRequest({ adapterId: context.id, deviceId: device.id, item, input: mediaInput, settings, startSeconds, signal: runSignal }),
+        );
         const done = session.done.then(
           (r): MediaRunResult => (r.exit === 'failed' ? { exit: 'failed', reason: r.error?.message ?? (r.stderrTail.split('\n').pop() || 'ffmpeg failed') } : { exit: r.exit }),
         );

@@ -25,8 +25,6 @@ export interface TivoServices {
   readonly log: Logger;
   readonly listings: ListingCache;
   readonly counters: Record<string, number>;
-  /** Shutdown signal (transcodes outlive their client, not the adapter). */
-  readonly shutdown: AbortSignal;
   /** Transfers waiting for a transcode slot, first come first served. */
   readonly slotQueue: SlotQueue;
   readonly now: () => number;

@@ -33,9 +33,14 @@ import { sendNotFound, type TivoDevice, type TivoServices } from './shared.js';
 
 const PAD_CHUNK = 256 * 1024;
 
-/** The end-of-transfer answer: 206, chunked, same Content-Type, body `0\r\n\r\n`, close. */
-export function sendEndOfStream(res: ServerResponse, mime: string): void {
+/** The head of every streamed answer: 206, chunked, the transfer's Content-Type, close. */
+function writeStreamHead(res: ServerResponse, mime: string): void {
   res.writeHead(206, { 'Content-Type': mime, 'Transfer-Encoding': 'chunked', Connection: 'close' });
+}
+
+/** The end-of-transfer answer: the streamed head with an empty body (`0\r\n\r\n`). */
+export function sendEndOfStream(res: ServerResponse, mime: string): void {
+  writeStreamHead(res, mime);
   res.end();
 }
 
@@ -57,7 +62,7 @@ export async function handleVideo(req: IncomingMessage, res: ServerResponse, ctx
     return;
   }
   const mime = transferMime(param(ctx.query, 'Format'), device.caps, device.settings);
-  const d = await s.catalog.describe(device.userId, entry, device.caps, device.settings, mime, ctx.signal);
+  const d = await s.catalog.describe(device.userId, entry, device.caps, device.settings, mime);
   const input = await s.library.getMediaInput(device.userId, entry.id);
   const log = s.log.child({ device: device.id, item: entry.id });
   s.counters['transfers'] = (s.counters['transfers'] ?? 0) + 1;
@@ -122,8 +127,7 @@ async function sendStreamed(
     return;
   }
   if (req.method === 'HEAD') {
-    res.writeHead(206, { 'Content-Type': d.mime, 'Transfer-Encoding': 'chunked', Connection: 'close' });
-    res.end();
+    sendEndOfStream(res, d.mime);
     return;
   }
   const profile = d.plan.profile;
@@ -144,7 +148,7 @@ async function sendStreamed(
   }
   if (decision.start > 0) s.counters['resumes'] = (s.counters['resumes'] ?? 0) + 1;
   log.info('transfer', { path: d.plan.path, reason: d.plan.reason, mime: d.mime, sourceSize: d.sourceSize, start: decision.start, session: session?.id, waiting: !session });
-  res.writeHead(206, { 'Content-Type': d.mime, 'Transfer-Encoding': 'chunked', Connection: 'close' });
+  writeStreamHead(res, d.mime);
   res.flushHeaders();
   let sent = 0;
   let position = decision.start;

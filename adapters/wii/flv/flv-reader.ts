@@ -52,7 +52,8 @@ export class FlvTagReader {
       const size = b.readUIntBE(pos + 1, 3);
       if (b.length - pos < TAG_HEADER + size + 4) break;
       const timestamp = (b.readUIntBE(pos + 4, 3) | ((b[pos + 7] ?? 0) << 24)) >>> 0;
-      const data = Buffer.from(b.subarray(pos + TAG_HEADER, pos + TAG_HEADER + size));
+      // A view, not a copy: the chunk writer copies the body into its output anyway.
+      const data = b.subarray(pos + TAG_HEADER, pos + TAG_HEADER + size);
       tags.push({ type, timestamp, data });
       pos += TAG_HEADER + size + 4;
     }
@@ -66,7 +67,7 @@ export function isKeyframe(tag: FlvTag): boolean {
   return tag.type === FLV_TAG_VIDEO && tag.data.length > 0 && ((tag.data[0] ?? 0) >> 4) === 1;
 }
 
-/** Writes an FLV header + tags (tests, and the HTTP-FLV debug path). */
+/** Writes an FLV header; with `flvTag`, builds FLV streams for tests. */
 export function flvHeader(hasAudio: boolean, hasVideo: boolean): Buffer {
   const b = Buffer.alloc(13);
   b.write('FLV', 0, 'latin1');
@@ -76,6 +77,7 @@ export function flvHeader(hasAudio: boolean, hasVideo: boolean): Buffer {
   return b;
 }
 
+/** Writes one FLV tag with its PreviousTagSize. */
 export function flvTag(tag: FlvTag): Buffer {
   const b = Buffer.alloc(TAG_HEADER + tag.data.length + 4);
   b[0] = tag.type;

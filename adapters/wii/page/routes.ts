@@ -9,7 +9,7 @@ import type { AdapterContext, RequestContext, RequestHandler } from '../../../pl
 import { SidecarError } from '../../../plugin/index.js';
 import type { WiiConfig, WiiDeviceSettings } from '../config.js';
 import { gate } from '../device-gate.js';
-import { clampPosition, itemDuration, itemStreams, wiiProfile } from '../profile.js';
+import { clampPosition, itemDuration, wiiTranscodeRequest } from '../profile.js';
 import { folderPage, isWiiUserAgent, itemPage, librariesPage, playPage, refusedPage, type PageOptions } from './html.js';
 import { PLAYER_HEIGHT, PLAYER_WIDTH, buildPlayerSwf } from './swf/player.js';
 
@@ -149,15 +149,7 @@ export function createRoutes(options: RoutesOptions): RequestHandler {
       if (!entry || entry.kind !== 'item' || !entry.playable) throw new SidecarError('ERR_WII_NOT_FOUND', 'not-found', 'no such item');
       const input = await context.library.getMediaInput(device.userId, id);
       const startSeconds = clampPosition(Number(ctx.query.get('start') ?? '0'), itemDuration(entry));
-      const session = context.transcoder.open({
-        input,
-        profile: wiiProfile(settings, itemStreams(entry)),
-        ...(startSeconds > 0 ? { startSeconds } : {}),
-        keepTimestamps: true,
-        signal: ctx.signal,
-        ...(entry.media ? { media: entry.media } : {}),
-        label: { adapter: context.id, device: device.id, item: entry.id, title: entry.title },
-      });
+      const session = context.transcoder.open(wiiTranscodeRequest({ adapterId: context.id, deviceId: device.id, item: entry, input, settings, startSeconds, signal: ctx.signal }));
       res.writeHead(200, { 'Content-Type': 'video/x-flv', 'Cache-Control': 'no-store' });
       session.output.pipe(res);
       await new Promise<void>((resolve) => {

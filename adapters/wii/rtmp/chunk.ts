@@ -233,10 +233,6 @@ export class ChunkWriter {
   private chunkSize = 128;
   private readonly streams = new Map<number, OutboundStream>();
 
-  get outboundChunkSize(): number {
-    return this.chunkSize;
-  }
-
   /** Call after sending Set Chunk Size: later messages are split at `size`. */
   setChunkSize(size: number): void {
     if (!Number.isInteger(size) || size < 1 || size > 0x7fffffff) {

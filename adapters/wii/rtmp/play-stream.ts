@@ -10,6 +10,7 @@
 import type { Clock, Logger, TimerHandle } from '../../../plugin/index.js';
 import { errorMessage, isSidecarError } from '../../../plugin/index.js';
 import { FLV_TAG_AUDIO, FLV_TAG_SCRIPT, FLV_TAG_VIDEO, FlvTagReader, isKeyframe, type FlvTag } from '../flv/flv-reader.js';
+import { clampPosition } from '../profile.js';
 import type { RtmpAppSession, OpenedMedia, PlayableSource } from './application.js';
 import type { RtmpMessage } from './chunk.js';
 import { Csid, UserControlEvent, dataMessage, onStatus, userControl } from './messages.js';
@@ -52,12 +53,6 @@ export interface StreamStats {
 }
 
 type StreamState = 'idle' | 'resolving' | 'playing' | 'ended' | 'closed';
-
-function clampSeconds(seconds: number, duration: number): number {
-  if (!Number.isFinite(seconds) || seconds <= 0) return 0;
-  if (duration <= 0) return seconds;
-  return Math.max(0, Math.min(seconds, duration - 0.5));
-}
 
 export class PlayStream {
   private state: StreamState = 'idle';
@@ -121,7 +116,7 @@ export class PlayStream {
     }
     const source = resolution.source;
     this.source = source;
-    const start = clampSeconds(startMs / 1000, source.durationSeconds);
+    const start = clampPosition(startMs / 1000, source.durationSeconds);
     this.stopAtMs = durationMs !== undefined && durationMs > 0 ? Math.round(start * 1000 + durationMs) : undefined;
     this.state = 'playing';
     this.send([
@@ -150,7 +145,7 @@ export class PlayStream {
       this.send([[Csid.stream, onStatus(this.streamId, 'error', 'NetStream.Seek.Failed', 'Nothing is playing.')]]);
       return;
     }
-    const target = clampSeconds(ms / 1000, source.durationSeconds) * 1000;
+    const target = clampPosition(ms / 1000, source.durationSeconds) * 1000;
     this.stopRun();
     this.state = 'playing';
     this.releasedAtMs = undefined;
@@ -314,7 +309,7 @@ export class PlayStream {
           }
           await this.paceTag(tag, signal);
           if (signal.aborted || gen !== this.generation) return;
-          this.sendTag(tag, signal);
+          this.sendTag(tag);
           if (!this.sinkWritable) await this.sink.waitDrain(signal);
         }
       }
@@ -344,7 +339,7 @@ export class PlayStream {
 
   private sinkWritable = true;
 
-  private sendTag(tag: FlvTag, _signal: AbortSignal): void {
+  private sendTag(tag: FlvTag): void {
     const csid = tag.type === FLV_TAG_AUDIO ? Csid.audio : Csid.video;
     if (isKeyframe(tag)) {
       this.sentKeyframe = true;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { decideStreamRange, deliveredLength, paddingAfter, paddingBytes, paddingLayout, partsFrom, requestedStart } from '../../../../adapters/tivo/range-policy.js';
+import { decideStreamRange, deliveredLength, paddingAfter, paddingBytes, paddingLayout, requestedStart } from '../../../../adapters/tivo/range-policy.js';
 
 describe('decideStreamRange', () => {
   const layout = { headerLength: 8192, declaredLength: 11_587_200, pad: false };
@@ -29,18 +29,6 @@ describe('decideStreamRange', () => {
     assert.deepEqual(decideStreamRange('bytes=a-b', layout), { kind: 'stream', start: 0 });
     assert.deepEqual(decideStreamRange('bytes=10-20,30-40', layout), { kind: 'stream', start: 0 });
     assert.equal(requestedStart('bytes=-100', 1000), 900);
-  });
-});
-
-describe('partsFrom', () => {
-  it('serves the header tail before the output', () => {
-    assert.deepEqual(partsFrom(100, 8192), [
-      { source: 'header', start: 100, end: 8192 },
-      { source: 'output', start: 0 },
-    ]);
-  });
-  it('offsets output reads by the header size (pyTivo got this wrong)', () => {
-    assert.deepEqual(partsFrom(1_700_000, 8192), [{ source: 'output', start: 1_700_000 - 8192 }]);
   });
 });
 
