@@ -7,9 +7,8 @@
  * - `POST /library`: makes sure Jellyfin has a `homevideos` library over each camera library
  *   folder; body optional `{"name": "Cameras"}`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from '../../plugin/index.js';
-import { SidecarError } from '../../plugin/index.js';
+import { SidecarError, readBody, sendJson } from '../../plugin/index.js';
 import type { LiveFeedSpec } from './live-feed.js';
 import type { LiveHub } from './live-hub.js';
 
@@ -43,8 +42,10 @@ export function cameraAdminRoutes(deps: CameraAdminDeps): RequestHandler {
       return;
     }
     if (ctx.path === '/library' && req.method === 'POST') {
-      const name = libraryName(await readBody(req));
-      sendJson(res, 200, { libraries: await deps.ensureLibraries(name) });
+      const body = await readBody(req, MAX_BODY_BYTES);
+      if (body === undefined) throw new SidecarError('ERR_CAMERA_LIBRARY_NAME', 'invalid-argument', 'the request body is too large');
+      const name = libraryName(body.toString('utf8'));
+      sendJson(res, 200, { libraries: await deps.ensureLibraries(name) }, { 'X-Content-Type-Options': 'nosniff' });
       return;
     }
     throw new SidecarError('ERR_CAMERA_NOT_FOUND_ROUTE', 'not-found', 'no such camera route');
@@ -57,17 +58,6 @@ function decodeSegment(raw: string | undefined): string {
   } catch {
     throw new SidecarError('ERR_CAMERA_UNKNOWN', 'not-found', 'no such camera');
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new SidecarError('ERR_CAMERA_LIBRARY_NAME', 'invalid-argument', 'the request body is too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The library name from an optional JSON body `{"name": "…"}`. */
@@ -88,10 +78,4 @@ export function libraryName(body: string): string {
     throw new SidecarError('ERR_CAMERA_LIBRARY_NAME', 'invalid-argument', 'name: expected 1 to 100 characters, none of \\ / : * ? " < > |');
   }
   return name.trim();
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
-  res.end(body);
 }

@@ -8,6 +8,7 @@
  *   session of that Jellyfin user or playing device;
  * - `/wc`: the wall clock over WebSocket (binary 32-byte packets, or BBC's JSON form).
  */
+import { normalizeIp } from '../../plugin/index.js';
 import { followSpecPath, parseFollowSpecPath, type FollowSpec } from './presentation.js';
 
 export type Endpoint =
@@ -42,6 +43,6 @@ export function clientFacingHost(hostHeader: string | undefined, localAddress: s
     const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(hostHeader);
     if (m !== null && m[1] !== undefined) return m[2] === undefined ? { hostname: m[1] } : { hostname: m[1], port: Number(m[2]) };
   }
-  const local = (localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  const local = normalizeIp(localAddress ?? '127.0.0.1');
   return { hostname: local.includes(':') ? `[${local}]` : local };
 }

@@ -4,7 +4,7 @@
  * Retry-After). Errors thrown as SidecarError reach the host, which maps their kind to a status.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SidecarError } from '../../plugin/index.js';
+import { SidecarError, readBody, sendJson as sendCoreJson } from '../../plugin/index.js';
 
 /** No framing, no referrer (invite tokens are in page URLs), no sniffing, no caching. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -18,10 +18,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/** The core's JSON answer with the security headers. */
 export function sendJson(res: ServerResponse, status: number, value: unknown, extra: Readonly<Record<string, string>> = {}): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), ...extra });
-  res.end(body);
+  sendCoreJson(res, status, value, { ...SECURITY_HEADERS, ...extra });
 }
 
 export function sendHtml(res: ServerResponse, html: string): void {
@@ -57,25 +56,11 @@ export function methodNotAllowed(res: ServerResponse, allow: readonly string[]):
   sendError(res, 405, 'ERR_RSSTV_METHOD', 'method not allowed', { Allow: allow.join(', ') });
 }
 
-/** Reads a request body up to `maxBytes` (413 beyond). */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new SidecarError('ERR_RSSTV_BODY_TOO_LARGE', 'invalid-argument', 'request body too large');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > maxBytes) throw new SidecarError('ERR_RSSTV_BODY_TOO_LARGE', 'invalid-argument', 'request body too large');
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks, size);
-}
-
 /** A JSON object or a urlencoded form as string fields; anything else is a 400. */
 export async function readFields(req: IncomingMessage, maxBytes: number): Promise<Readonly<Record<string, string>>> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const body = await readBody(req, maxBytes);
+  if (body === undefined) throw new SidecarError('ERR_RSSTV_BODY_TOO_LARGE', 'invalid-argument', 'request body too large');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);

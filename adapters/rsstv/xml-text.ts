@@ -2,6 +2,9 @@
  * Text hygiene for the XML and HTML we emit. Pure.
  */
 
+// HTML escaping is the core's; re-exported so the adapter's pages take all escaping from here.
+export { escapeHtml } from '../../plugin/index.js';
+
 /** Characters XML 1.0 does not allow (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/F). */
 // eslint-disable-next-line no-control-regex
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -17,12 +20,6 @@ export function escapeXml(text: string): string {
 }
 
 const XML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML text and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
-}
 
 /** Caps text at `max` characters (by code point), marking the cut with an ellipsis. */
 export function capText(text: string, max: number): string {

@@ -4,6 +4,7 @@
  * TranscodeProfile. The size estimate is computed from the same decision. Pure.
  */
 import type { MediaInfo, MediaStreamInfo, TranscodeProfile } from '../../plugin/index.js';
+import { pickAudioStream } from '../../plugin/index.js';
 import type { TivoDeviceSettings } from './config.js';
 import type { TivoCapabilities } from './models.js';
 import type { AudioEstimate, EstimateInput, VideoEstimate } from './size-estimate.js';
@@ -50,14 +51,10 @@ function videoStream(media: MediaInfo): MediaStreamInfo | undefined {
   return media.streams.find((s) => s.type === 'video');
 }
 
-/** The audio stream ffmpeg will map (same rule as the transcode service). */
+/** The audio stream ffmpeg will map: the transcode service's own pick among the audio streams. */
 export function chosenAudio(media: MediaInfo, language: string | undefined): MediaStreamInfo | undefined {
   const audio = media.streams.filter((s) => s.type === 'audio');
-  if (language) {
-    const match = audio.find((s) => s.language?.toLowerCase() === language.toLowerCase());
-    if (match) return match;
-  }
-  return audio.find((s) => s.isDefault === true) ?? audio[0];
+  return audio.length === 0 ? undefined : pickAudioStream(audio, language);
 }
 
 function near(a: number | undefined, b: number, tolerance = 0.02): boolean {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ConfigSchema, SchemaIssue } from '../adapter.js';
+import { compileTextPattern } from '../devices/rule-match.js';
 import { SidecarError } from '../util/errors.js';
 import { coreConfigSchema, type CoreConfig, type DeviceRule } from './schema.js';
 
@@ -79,7 +80,7 @@ export function validateConfig(raw: unknown, specs: readonly AdapterConfigSpec[]
     if (seenIds.has(rule.id)) problems.push(`devices[${index}].id: duplicate device id "${rule.id}"`);
     seenIds.add(rule.id);
     for (const re of [rule.match?.userAgent, ...Object.values(rule.match?.headers ?? {})]) {
-      if (re?.startsWith('/') && !isValidRegex(re)) problems.push(`devices[${index}].match: invalid regular expression ${re}`);
+      if (re !== undefined && !compiles(re)) problems.push(`devices[${index}].match: invalid regular expression ${re}`);
     }
     const perAdapter: Record<string, DeviceAdapterSettings> = {};
     for (const [adapterId, value] of Object.entries(rule.adapters)) {
@@ -155,11 +156,10 @@ export function loadConfigFile(path: string, specs: readonly AdapterConfigSpec[]
   return { ...validateConfig(raw, specs, { env, baseDir: dirname(resolve(path)) }), source: resolve(path) };
 }
 
-function isValidRegex(text: string): boolean {
-  const m = /^\/(.*)\/([a-z]*)$/.exec(text);
-  if (!m) return false;
+/** Whether the device matcher can compile the pattern (only a bad `/regex/flags` cannot). */
+function compiles(pattern: string): boolean {
   try {
-    new RegExp(m[1] ?? '', m[2]);
+    compileTextPattern(pattern);
     return true;
   } catch {
     return false;

@@ -30,16 +30,13 @@ export function sendError(res: ServerResponse, error: unknown): SidecarError {
     res.destroy();
     return err;
   }
-  const status = httpStatusOf(err.kind);
-  const body = JSON.stringify({ error: { code: err.code, message: err.kind === 'internal' ? 'internal error' : err.message } });
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
-  res.end(body);
+  sendJson(res, httpStatusOf(err.kind), { error: { code: err.code, message: err.kind === 'internal' ? 'internal error' : err.message } });
   return err;
 }
 
-/** Sends a JSON body with the given status. */
-export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+/** Sends a JSON body with the given status, uncached; `extraHeaders` are added last (and win). */
+export function sendJson(res: ServerResponse, status: number, value: unknown, extraHeaders: Readonly<Record<string, string>> = {}): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', ...extraHeaders });
   res.end(body);
 }

@@ -15,7 +15,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { SidecarError, errorMessage } from '../util/errors.js';
-import { formatXmltvTime, parseXmltv } from '../library/metadata/xmltv.js';
+import { parseXmltv } from '../library/metadata/xmltv.js';
+import { formatXmltvTime } from '../library/metadata/xmltv-time.js';
 
 /** Marker file that says the folder holds the generated demo library. */
 export const DEMO_MARKER = '.jellybridge-demo';

@@ -103,7 +103,8 @@ export function audioMapSpecifier(audio: AudioOutput, media: MediaInfo | undefin
   return `0:${chosen.index}`;
 }
 
-function pickAudioStream(streams: readonly MediaStreamInfo[], language: string | undefined): MediaStreamInfo {
+/** The first stream in `language` (any case), else the default-flagged one, else the first; `streams` must not be empty. */
+export function pickAudioStream(streams: readonly MediaStreamInfo[], language: string | undefined): MediaStreamInfo {
   const first = streams[0];
   if (first === undefined) throw new Error('pickAudioStream needs at least one stream');
   if (language !== undefined) {

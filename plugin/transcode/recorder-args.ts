@@ -16,13 +16,11 @@
  *   on disk until it closed, measured).
  */
 import type { LiveRequest, RecordRequest, RemuxRequest } from './types.js';
-import { formatSeconds } from './profiles.js';
-
-const RECORDER_GLOBAL: readonly string[] = ['-hide_banner', '-nostats', '-loglevel', 'info', '-progress', 'pipe:2'];
+import { GLOBAL_ARGS, formatSeconds } from './profiles.js';
 
 /** Global options, then the RTSP transport and socket timeout, which must come before `-i`. */
 function rtspInputArgs(request: { readonly url: string; readonly transport?: 'tcp' | 'udp' | undefined; readonly timeoutSeconds: number }): string[] {
-  const args = [...RECORDER_GLOBAL];
+  const args = [...GLOBAL_ARGS];
   if (/^rtsps?:/i.test(request.url)) args.push('-rtsp_transport', request.transport ?? 'tcp', '-timeout', String(Math.round(request.timeoutSeconds * 1e6)));
   args.push('-i', request.url);
   return args;

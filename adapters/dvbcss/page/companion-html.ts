@@ -4,6 +4,7 @@
  * Pure: data in, strings out. Everything the page needs is served by the adapter (no CDN), so
  * it works on a LAN without internet.
  */
+import { escapeHtml } from '../../../plugin/index.js';
 
 export interface CompanionPageOptions {
   /** Port of the adapter's WebSocket listener (CII, TS, WC); the host is the one the page was loaded from. */
@@ -13,10 +14,6 @@ export interface CompanionPageOptions {
   /** Session preselected by `?session=`; empty for "most recently active". */
   readonly sessionId: string;
   readonly serverName: string;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
 export function companionPage(options: CompanionPageOptions): string {

@@ -4,8 +4,8 @@
  * (`Rejected`), not already over (`Expired`). Pure: `now` is an argument.
  */
 import { createHash } from 'node:crypto';
+import { parseXmltvTime } from '../../../plugin/index.js';
 import { parseTvChannel, type FeedChannel } from '../channel-id.js';
-import { parseXmltvTime } from '../xmltv-time.js';
 import type { RawFeedItem } from './feed-parser.js';
 
 export interface Airing {

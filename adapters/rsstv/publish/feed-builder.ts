@@ -6,9 +6,9 @@
  * CDATA or HTML, so that the TiVo RssReader module (which shows `title` and `description`) and
  * ordinary feed readers read it; the `rsstv:` elements are for DVR-side readers.
  */
+import { formatRfc822, formatXmltvTime } from '../../../plugin/index.js';
 import { formatTvChannel } from '../channel-id.js';
 import { capText, escapeXml, oneLine } from '../xml-text.js';
-import { formatRfc822, formatXmltvTime } from '../xmltv-time.js';
 
 /** The namespace of our RSSTV profile (the original proposal's URI is not known; rsstv.md §0). */
 export const RSSTV_NAMESPACE = 'urn:jellybridge:rsstv:1';

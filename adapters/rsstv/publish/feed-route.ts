@@ -7,11 +7,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AdapterDevices, Clock, RequestContext } from '../../../plugin/index.js';
+import { formatRfc822 } from '../../../plugin/index.js';
 import type { RsstvDeviceSettings } from '../config.js';
 import { methodNotAllowed, sendError } from '../http-util.js';
 import type { RsstvStore } from '../store/rsstv-store.js';
 import { deriveToken, sameSecret } from '../store/tokens.js';
-import { formatRfc822 } from '../xmltv-time.js';
 import type { FeedService } from './feed-service.js';
 
 export interface FeedRouteDeps {

@@ -4,9 +4,9 @@
  * content last changed (Last-Modified) next to a content hash (ETag).
  */
 import { createHash } from 'node:crypto';
+import { zoneOffsetMinutes } from '../../../plugin/index.js';
 import type { RsstvConfig } from '../config.js';
 import type { RsstvStore, SuggestionRow } from '../store/rsstv-store.js';
-import { zoneOffsetMinutes } from '../xmltv-time.js';
 import { buildFeed, selectEntries, type FeedEntry } from './feed-builder.js';
 
 export interface RenderedFeed {

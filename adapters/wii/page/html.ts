@@ -4,10 +4,10 @@
  * script. Pure: data in, strings out.
  */
 import type { Folder, LibraryEntry, MediaItem } from '../../../plugin/index.js';
+import { escapeHtml } from '../../../plugin/index.js';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
+// Re-exported so callers take all page helpers from this module.
+export { escapeHtml };
 
 /** Wii Internet Channel user agents contain "Nintendo Wii" (Opera/9.30 (Nintendo Wii; U; ; 3642; en)). */
 export function isWiiUserAgent(userAgent: string | undefined): boolean {

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Clock, Logger } from '../../../plugin/index.js';
-import { SidecarError } from '../../../plugin/index.js';
+import { SidecarError, normalizeIp } from '../../../plugin/index.js';
 import type { RtmpApplicationHost } from './application.js';
 import { RtmpConnection } from './rtmp-connection.js';
 import type { StreamStats } from './play-stream.js';
@@ -33,11 +33,6 @@ export interface RtmpServerStats extends StreamStats {
   connections: number;
   connectionsTotal: number;
   refusedConnections: number;
-}
-
-function plainAddress(address: string | undefined): string {
-  if (!address) return '';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
 export class RtmpServer {
@@ -82,7 +77,7 @@ export class RtmpServer {
       clock: o.clock,
       log: o.log,
       host: o.app,
-      remoteAddress: plainAddress(socket.remoteAddress),
+      remoteAddress: normalizeIp(socket.remoteAddress ?? ''),
       handshakeTimeoutMs: o.handshakeTimeoutMs,
       idleTimeoutMs: o.idleTimeoutMs,
       pendingStatusAfterMs: o.pendingStatusAfterMs,

@@ -1,10 +1,10 @@
 /**
  * XMLTV guides (xmltv.dtd; protocols/rsstv.md §2): `<channel id>` with `display-name`s and
  * `<programme start stop channel>` with title, sub-title, desc, category and episode-num.
- * Times are `YYYYMMDDhhmmss` or a leading part of it, optionally followed by a space and a
- * `±hhmm` zone; no zone means UTC. Pure.
+ * Times are read by xmltv-time.ts. Pure.
  */
 import { childElements, childText, childTexts, parseXml } from './xml-lite.js';
+import { parseXmltvTime } from './xmltv-time.js';
 
 export interface XmltvChannel {
   /** The guide's channel id (opaque, e.g. `I10436.labs.zap2it.com`). */
@@ -34,30 +34,6 @@ export interface XmltvProgramme {
 export interface XmltvGuide {
   readonly channels: readonly XmltvChannel[];
   readonly programmes: readonly XmltvProgramme[];
-}
-
-/**
- * Parses an XMLTV time to epoch ms; undefined when malformed. Legacy zone names (`BST`) are
- * not supported and make the time invalid rather than silently UTC.
- */
-export function parseXmltvTime(text: string): number | undefined {
-  const m = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(?:([+-])(\d{2}):?(\d{2}))?$/.exec(text.trim());
-  if (!m) return undefined;
-  const [, y = '', mo = '01', d = '01', h = '00', mi = '00', s = '00', sign, zh = '00', zm = '00'] = m;
-  const fields = [Number(mo), Number(d), Number(h), Number(mi), Number(s)] as const;
-  const [month, day, hour, minute, second] = fields;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
-  const utc = Date.UTC(Number(y), month - 1, day, hour, minute, second);
-  const check = new Date(utc);
-  if (check.getUTCDate() !== day) return undefined;
-  const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm));
-  return utc - offsetMinutes * 60_000;
-}
-
-/** Formats epoch ms as an XMLTV time in UTC (`20261121200000 +0000`). */
-export function formatXmltvTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)} +0000`;
 }
 
 const NUMBER = /^\d+(?:[.-]\d+)?$/;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
+import { zoneOffsetMinutes } from '../../../../../plugin/library/metadata/xmltv-time.js';
 import { buildFeed, displayName, RSSTV_NAMESPACE, type FeedEntry } from '../../../../../adapters/rsstv/publish/feed-builder.js';
-import { zoneOffsetMinutes } from '../../../../../adapters/rsstv/xmltv-time.js';
 import { fixturePath, wellFormed } from '../helpers.js';
 import { NOW, SAMPLE_ENTRIES } from './sample-entries.js';
 

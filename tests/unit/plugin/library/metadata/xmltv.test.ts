@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { channelFromDisplayNames, formatXmltvTime, parseXmltv, parseXmltvNs, parseXmltvTime } from '../../../../../plugin/library/metadata/xmltv.js';
+import { channelFromDisplayNames, parseXmltv, parseXmltvNs } from '../../../../../plugin/library/metadata/xmltv.js';
+import { formatXmltvTime, parseXmltvTime } from '../../../../../plugin/library/metadata/xmltv-time.js';
 import { fixturePath } from '../../../../support/paths.js';
 
 describe('parseXmltvTime', () => {
@@ -15,10 +16,13 @@ describe('parseXmltvTime', () => {
     assert.equal(parseXmltvTime('20261121'), Date.parse('2026-11-21T00:00:00Z'));
   });
 
-  it('rejects garbage, impossible dates and legacy zone names', () => {
+  it('rejects garbage and impossible dates', () => {
     assert.equal(parseXmltvTime('garbage'), undefined);
     assert.equal(parseXmltvTime('20260230120000'), undefined);
-    assert.equal(parseXmltvTime('20261121200000 BST'), undefined);
+  });
+
+  it('reads legacy zone names as their offsets (one XMLTV parser for guide and RSSTV feeds)', () => {
+    assert.equal(parseXmltvTime('20261121200000 BST'), Date.parse('2026-11-21T19:00:00Z'));
   });
 
   it('round-trips through formatXmltvTime', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatOffset, formatRfc822, formatXmltvTime, parseXmltvTime, zoneOffsetMinutes } from '../../../../adapters/rsstv/xmltv-time.js';
+import { formatOffset, formatRfc822, formatXmltvTime, parseXmltvTime, zoneOffsetMinutes } from '../../../../../plugin/library/metadata/xmltv-time.js';
 
 const utc = (iso: string): number => Date.parse(iso);
 

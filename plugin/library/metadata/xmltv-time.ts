@@ -1,7 +1,8 @@
 /**
  * XMLTV times (xmltv.dtd; protocols/rsstv.md §2): `YYYYMMDDhhmmss` or a leading substring of it
  * (down to `YYYYMMDD`), optionally followed by a zone (`+0100`, `-0600`, or a legacy name such
- * as `BST`). No zone means UTC. Pure: no clock, no I/O.
+ * as `BST`). No zone means UTC. One implementation for the local guide (xmltv.ts) and the
+ * adapters, with the RSS dates that feeds carry next to XMLTV times. Pure: no clock, no I/O.
  */
 
 /** Legacy zone names seen in real listings, as minutes east of UTC. */
