@@ -50,7 +50,6 @@ interface AdapterSlot {
   ownListener?: { host: HttpHost; port: number; bind: string };
   /** Admin-only routes (`AdapterHttp.mountAdmin`), reached through the admin handler after auth. */
   adminHandler?: RequestHandler;
-  started: boolean;
 }
 
 export interface HealthReport {
@@ -83,7 +82,7 @@ export class App {
     this.deviceHost.mount('/health', (_req, res) => sendJson(res, 200, this.health()));
     this.deviceHost.mount('/api/adapters', (_req, res) => sendJson(res, 200, this.adapterList()));
     for (const route of options.deviceRoutes ?? []) this.deviceHost.mount(route.prefix, route.handler);
-    this.slots = options.descriptors.map((descriptor) => ({ descriptor, started: false }));
+    this.slots = options.descriptors.map((descriptor) => ({ descriptor }));
   }
 
   /** Device-facing port once listening. */
@@ -274,7 +273,6 @@ export class App {
     const log = this.options.log.child({ adapter: descriptor.id });
     try {
       await withTimeout(adapter.start(), this.options.startTimeoutMs, `${descriptor.id} start`);
-      slot.started = true;
       log.info('adapter started', { ports: adapter.health().ports });
     } catch (error) {
       this.fail(slot, error);

@@ -19,7 +19,7 @@ import { createDeviceRegistry, type RegistryAdapter } from './devices/device-reg
 import type { DeviceRegistry } from './devices/registry-types.js';
 import { CompanionService } from './jellyfin/companion-service.js';
 import { CLIENT_NAME, createJellyfinSource, testJellyfinConnection } from './jellyfin/jellyfin-source.js';
-import { createLocalFolderSource, localLibraryMigrations } from './library/local-folder/index.js';
+import { createLocalFolderSource, LOCAL_LIBRARY_NAMESPACE, localLibraryMigrations } from './library/local-folder/index.js';
 import type { LibrarySource } from './library/source.js';
 import { SwitchableSource } from './library/switchable-source.js';
 import type { LogSink } from './log/logger.js';
@@ -27,7 +27,6 @@ import { coreMigrations } from './state/core-migrations.js';
 import { openDatabase, type StateDatabase } from './state/db.js';
 import { SettingsStore } from './state/settings-store.js';
 import { DEMO_GUIDE, ensureDemoLibrary } from './transcode/demo-media.js';
-import { probeMedia } from './transcode/probe.js';
 import { createTranscodeService } from './transcode/transcode-service.js';
 import type { TranscodeService } from './transcode/types.js';
 import { systemClock, type Clock } from './util/clock.js';
@@ -66,7 +65,7 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
 
   const db = openDatabase(join(core.dataDir, 'jellybridge.db'));
   db.migrate('core', coreMigrations);
-  db.migrate('library', localLibraryMigrations);
+  db.migrate(LOCAL_LIBRARY_NAMESPACE, localLibraryMigrations);
   db.migrate('devices', deviceMigrations);
   db.migrate('admin', adminMigrations);
   for (const d of descriptors) db.migrate(d.id, d.migrations);
@@ -88,8 +87,7 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
     mkdirSync(path, { recursive: true });
     if (options.demo ?? core.local.demo) {
       try {
-        const { created } = await ensureDemoLibrary(path, core.transcode.ffmpegPath, log);
-        if (created) log.info('demo library generated', { path });
+        await ensureDemoLibrary(path, core.transcode.ffmpegPath, log);
       } catch (error) {
         log.error('could not generate the demo library', { error: errorMessage(error) });
       }
@@ -98,7 +96,7 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
     return createLocalFolderSource({
       root: path,
       db,
-      probe: (input, signal) => probeMedia(core.transcode.ffprobePath, input, signal),
+      probe: (input, signal) => transcoder.probe(input, signal),
       clock,
       log: log.child({ component: 'library' }),
       rescanIntervalMs: core.local.rescanIntervalMinutes * 60_000,
@@ -160,11 +158,13 @@ export async function compose(options: ComposeOptions): Promise<Composed> {
     log: log.child({ component: 'admin' }),
     password: config.adminPassword,
     health: () => appRef.current?.health(),
-    adapters: (): readonly AdminAdapterInfo[] =>
-      (appRef.current?.adapterList() ?? []).map((a) => {
-        const health = appRef.current?.health().adapters[a.id];
+    adapters: (): readonly AdminAdapterInfo[] => {
+      const report = appRef.current?.health();
+      return (appRef.current?.adapterList() ?? []).map((a) => {
+        const health = report?.adapters[a.id];
         return { id: a.id, displayName: a.displayName, protocols: a.protocols, ports: health?.ports ?? byId.get(a.id)?.defaultPorts ?? {}, enabled: a.enabled, health };
-      }),
+      });
+    },
     transcoder,
     libraryInfo: () =>
       active.kind === 'jellyfin'

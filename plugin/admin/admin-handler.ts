@@ -8,13 +8,13 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isIPv4 } from 'node:net';
 import type { RequestContext, RequestHandler } from '../http/types.js';
+import { isLoopbackHostname } from '../util/cidr.js';
 import { SidecarError } from '../util/errors.js';
 import { apiRoutes, type ApiRoute } from './api-routes.js';
 import { objectBody, onlyKeys, requiredString } from './body-fields.js';
-import { Credentials } from './credentials.js';
-import { parseCookies, readJsonBody, redirect, sendAdminError, sendJson, sendNoContent, sendText } from './http-io.js';
+import { Credentials, MAX_PASSWORD } from './credentials.js';
+import { SECURITY_HEADERS, parseCookies, readJsonBody, redirect, sendAdminError, sendJson, sendNoContent, sendText } from './http-io.js';
 import { LoginLimiter } from './login-limiter.js';
 import { SessionStore, type AdminSession } from './sessions.js';
 import type { AdminDeps } from './types.js';
@@ -32,15 +32,9 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** `/adapters/<adapter-id>/<rest>`: an adapter's admin-only route. */
 const ADAPTER_ROUTE = /^\/adapters\/([a-z0-9][a-z0-9-]*)(\/.*)$/;
 
-function isLoopbackAddress(ip: string): boolean {
-  return ip === '::1' || (isIPv4(ip) && ip.startsWith('127.'));
-}
-
 /** The Host header names this machine's loopback (guards setup against DNS rebinding). */
 function isLoopbackHost(host: string | undefined): boolean {
-  if (host === undefined) return false;
-  const name = host.replace(/:\d+$/, '').toLowerCase();
-  return name === 'localhost' || name === '[::1]' || (isIPv4(name) && name.startsWith('127.'));
+  return host !== undefined && isLoopbackHostname(host.replace(/:\d+$/, ''));
 }
 
 /** A cross-site request (other Origin, or a browser saying so) never changes state. */
@@ -80,7 +74,7 @@ export function createAdminHandler(deps: AdminDeps): RequestHandler {
   const log = deps.log;
 
   const setupAllowed = (req: IncomingMessage, ctx: RequestContext): boolean =>
-    credentials.mode() === 'unset' && isLoopbackAddress(ctx.remoteAddress) && isLoopbackHost(req.headers.host);
+    credentials.mode() === 'unset' && isLoopbackHostname(ctx.remoteAddress) && isLoopbackHost(req.headers.host);
 
   const cookieFor = (req: IncomingMessage, value: string, maxAgeSeconds: number): string => {
     const secure = deps.secureCookies === true || (req.socket as { encrypted?: boolean }).encrypted === true;
@@ -115,10 +109,12 @@ export function createAdminHandler(deps: AdminDeps): RequestHandler {
   const passwordField = (value: unknown, field: string): string => {
     const b = objectBody(value);
     onlyKeys(b, [field]);
-    return requiredString(b, field, 1024);
+    return requiredString(b, field, MAX_PASSWORD);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
+    // Set before any route runs, so error bodies and adapters' admin routes carry them as well.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const method = req.method ?? 'GET';
     const path = ctx.path;
     const unsafe = UNSAFE.has(method);
@@ -193,9 +189,10 @@ export function createAdminHandler(deps: AdminDeps): RequestHandler {
     if (path === '/api/password' && method === 'POST') {
       const b = objectBody(await readJsonBody(req));
       onlyKeys(b, ['current', 'next']);
-      const current = requiredString(b, 'current', 1024);
-      const next = requiredString(b, 'next', 1024);
-      if (credentials.mode() === 'config') throw new SidecarError('ERR_ADMIN_PASSWORD_FROM_CONFIG', 'failed-precondition', 'the admin password is set in config/env; change it there');
+      const current = requiredString(b, 'current', MAX_PASSWORD);
+      const next = requiredString(b, 'next', MAX_PASSWORD);
+      // Before the password check, so a refused change costs no login attempt.
+      credentials.assertChangeable();
       if (!(await checkPassword(req, res, ctx, current, 'password change'))) return;
       await credentials.change(next);
       sessions.deleteAllExcept(session.id);

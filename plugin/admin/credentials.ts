@@ -10,7 +10,7 @@ import { hashPassword, verifyPassword } from './password-hash.js';
 export type CredentialMode = 'config' | 'stored' | 'unset';
 
 export const MIN_PASSWORD = 8;
-const MAX_PASSWORD = 1024;
+export const MAX_PASSWORD = 1024;
 
 /** Throws ERR_ADMIN_BAD_REQUEST when a new password is too short or too long. */
 export function checkNewPassword(password: string, field: string): void {
@@ -51,9 +51,14 @@ export class Credentials {
     this.write(hash);
   }
 
+  /** Throws ERR_ADMIN_PASSWORD_FROM_CONFIG when the password comes from config/env. */
+  assertChangeable(): void {
+    if (this.mode() === 'config') throw new SidecarError('ERR_ADMIN_PASSWORD_FROM_CONFIG', 'failed-precondition', 'the admin password is set in config/env; change it there');
+  }
+
   /** Replaces the stored password (not possible when it comes from config/env). */
   async change(next: string): Promise<void> {
-    if (this.mode() === 'config') throw new SidecarError('ERR_ADMIN_PASSWORD_FROM_CONFIG', 'failed-precondition', 'the admin password is set in config/env; change it there');
+    this.assertChangeable();
     checkNewPassword(next, 'next');
     this.write(await hashPassword(next));
   }

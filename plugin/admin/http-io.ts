@@ -10,7 +10,8 @@ const MAX_BODY = 64 * 1024;
 
 /**
  * Headers on every admin answer: no framing, no sniffing, no referrer, scripts only from us.
- * `media-src blob:` lets the camera live view play through Media Source Extensions.
+ * `media-src blob:` lets the camera live view play through Media Source Extensions. The admin
+ * handler sets them once per request, so adapters' admin routes get them too.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -62,7 +63,6 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Readonly<Record<string, string | readonly string[]>> = {}): void {
   const body = JSON.stringify(value);
   res.writeHead(status, {
-    ...SECURITY_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
@@ -72,17 +72,17 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
 }
 
 export function sendNoContent(res: ServerResponse, headers: Readonly<Record<string, string | readonly string[]>> = {}): void {
-  res.writeHead(204, { ...SECURITY_HEADERS, 'Cache-Control': 'no-store', ...headers });
+  res.writeHead(204, { 'Cache-Control': 'no-store', ...headers });
   res.end();
 }
 
 export function sendText(res: ServerResponse, status: number, contentType: string, body: string, headers: Readonly<Record<string, string>> = {}): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
 
 export function redirect(res: ServerResponse, location: string): void {
-  res.writeHead(303, { ...SECURITY_HEADERS, Location: location, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+  res.writeHead(303, { Location: location, 'Cache-Control': 'no-store', 'Content-Length': 0 });
   res.end();
 }
 

@@ -50,9 +50,6 @@ export interface ConnectionTestResult {
   readonly version?: string | undefined;
 }
 
-/** A camera recorder, for the recorders view (the camera adapter supplies these). */
-export type RecorderInfo = RecorderStatus;
-
 /** Tunables (tests shorten the delays). */
 export interface AdminOptions {
   /** Delay before answering a wrong password (default 1000 ms). */
@@ -94,7 +91,7 @@ export interface AdminDeps {
   recentLogs(limit: number, minLevel?: LogLevel): readonly LogRecord[];
   listUsers(): Promise<readonly LibraryUser[]>;
   /** Present once the camera adapter runs. */
-  recorders?(): readonly RecorderInfo[];
+  recorders?(): readonly RecorderStatus[];
   /**
    * Admin-only routes an adapter mounted (`AdapterHttp.mountAdmin`), served under
    * `/adapters/<adapterId>/…` after the session (and CSRF for state changes) is checked.

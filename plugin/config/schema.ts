@@ -100,4 +100,3 @@ export const coreConfigSchema = z.strictObject({
 
 export type CoreConfig = z.infer<typeof coreConfigSchema>;
 export type DeviceRule = z.infer<typeof deviceRuleSchema>;
-export type DeviceMatch = z.infer<typeof deviceMatchSchema>;

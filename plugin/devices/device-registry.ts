@@ -48,25 +48,13 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const MAX_NAME = 100;
 
-/** Builds the registry over `options.db` (rows loaded once, then written through). */
-export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegistry {
-  const { clock, log, policy } = options;
-  const store = new DeviceStore(options.db);
-  const seenInterval = options.seenWriteIntervalMs ?? 10_000;
-  const adapters = new Map(options.adapters.map((a) => [a.id, a]));
-  const rules = new Map(options.rules.map((r) => [r.id, r]));
-  const compiled: readonly CompiledRule[] = options.rules.map(compileRule);
-  const rows = new Map<string, DeviceRow>();
-  const byIdent = new Map<string, DeviceRow>();
-  const lastWrite = new Map<string, number>();
-  const listeners = new Set<(change: DeviceChange) => void>();
-  const adapterViews = new Map<string, AdapterDevices>();
-
-  const freshConfigRow = (rule: DeviceRuleResolved): DeviceRow => ({
-    id: rule.id,
-    source: 'config',
+/** A row with nothing seen, set or approved yet. */
+function blankRow(id: string, source: DeviceRow['source'], name: string): DeviceRow {
+  return {
+    id,
+    source,
     ident: null,
-    name: rule.name,
+    name,
     adminName: null,
     foundBy: null,
     firstSeen: null,
@@ -81,7 +69,22 @@ export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegi
     userId: null,
     userIdSet: false,
     adapters: new Map(),
-  });
+  };
+}
+
+/** Builds the registry over `options.db` (rows loaded once, then written through). */
+export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegistry {
+  const { clock, log, policy } = options;
+  const store = new DeviceStore(options.db);
+  const seenInterval = options.seenWriteIntervalMs ?? 10_000;
+  const adapters = new Map(options.adapters.map((a) => [a.id, a]));
+  const rules = new Map(options.rules.map((r) => [r.id, r]));
+  const compiled: readonly CompiledRule[] = options.rules.map(compileRule);
+  const rows = new Map<string, DeviceRow>();
+  const byIdent = new Map<string, DeviceRow>();
+  const lastWrite = new Map<string, number>();
+  const listeners = new Set<(change: DeviceChange) => void>();
+  const adapterViews = new Map<string, AdapterDevices>();
 
   for (const row of store.loadAll()) {
     rows.set(row.id, row);
@@ -89,7 +92,7 @@ export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegi
   }
   for (const rule of options.rules) {
     const existing = rows.get(rule.id);
-    if (existing === undefined) rows.set(rule.id, freshConfigRow(rule));
+    if (existing === undefined) rows.set(rule.id, blankRow(rule.id, 'config', rule.name));
     else if (existing.source === 'recorded') {
       // A config rule now claims this id: the rule wins, the recorded identity stays as seen data.
       log.warn('a config device rule reuses the id of a recorded device; the rule now defines it', { device: rule.id });
@@ -246,24 +249,14 @@ export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegi
     for (let n = 2; rows.has(id); n++) id = `${base}-${n}`;
     const approval = initialApproval(policy);
     const row: DeviceRow = {
-      id,
-      source: 'recorded',
+      ...blankRow(id, 'recorded', (identity.announcedName?.trim() || `${adapterId} device at ${ip}`).slice(0, MAX_NAME)),
       ident,
-      name: (identity.announcedName?.trim() || `${adapterId} device at ${ip}`).slice(0, MAX_NAME),
-      adminName: null,
       foundBy: adapterId,
-      firstSeen: null,
-      lastSeen: null,
       ip,
       tsn: tsn ?? null,
-      userAgent: null,
       key: key ?? null,
-      announcedName: null,
       approval,
       approvalBy: 'policy',
-      userId: null,
-      userIdSet: false,
-      adapters: new Map(),
     };
     if (policy === 'allow') row.adapters.set(adapterId, { enabled: true, enabledBy: 'policy', overrides: null, lastSeen: null });
     rows.set(id, row);
@@ -434,7 +427,7 @@ export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegi
       lastWrite.delete(deviceId);
       if (row.ident !== null) byIdent.delete(row.ident);
       const rule = rules.get(deviceId);
-      if (row.source === 'config' && rule) rows.set(deviceId, freshConfigRow(rule));
+      if (row.source === 'config' && rule) rows.set(deviceId, blankRow(rule.id, 'config', rule.name));
       else rows.delete(deviceId);
       log.info('device deleted', { device: deviceId });
       emit({ kind: 'deleted', deviceId });

@@ -6,7 +6,7 @@
  * request: such rules describe devices the sidecar reaches out to (cameras), listed through
  * `AdapterDevices.listEnabled()`. To match everything, write `cidr: ["0.0.0.0/0", "::/0"]`.
  */
-import { ipInCidr, normalizeIp, parseCidr, type ParsedCidr } from '../util/cidr.js';
+import { ipInAnyCidr, parseCidr, type ParsedCidr } from '../util/cidr.js';
 import type { DeviceIdentity } from './types.js';
 
 /** `devices[].match` as the config schema produces it. */
@@ -77,11 +77,12 @@ export function parseRuleCidr(text: string): ParsedCidr | undefined {
   return parseCidr(text);
 }
 
-/** Exact TSN, or a prefix when the pattern ends in `*`. */
-export function tsnMatches(pattern: string, tsn: string): boolean {
+/** A TSN pattern, normalised once: exact, or a prefix when it ends in `*`. Takes a normalised TSN. */
+function compileTsnPattern(pattern: string): (tsn: string) => boolean {
   const p = normalizeTsn(pattern);
-  const t = normalizeTsn(tsn);
-  return p.endsWith('*') ? t.startsWith(p.slice(0, -1)) : p === t;
+  if (!p.endsWith('*')) return (tsn) => tsn === p;
+  const prefix = p.slice(0, -1);
+  return (tsn) => tsn.startsWith(prefix);
 }
 
 function userAgentOf(identity: DeviceIdentity): string | undefined {
@@ -94,7 +95,7 @@ export function compileRule(rule: DeviceRuleResolved): CompiledRule {
   const tests: ((identity: DeviceIdentity) => boolean)[] = [];
   if (match?.cidr !== undefined) {
     const ranges = match.cidr.map(parseRuleCidr).filter((c): c is ParsedCidr => c !== undefined);
-    tests.push((identity) => ranges.some((range) => ipInCidr(normalizeIp(identity.ip), range)));
+    tests.push((identity) => ipInAnyCidr(identity.ip, ranges));
   }
   if (match?.userAgent !== undefined) {
     const test = compileTextPattern(match.userAgent);
@@ -113,8 +114,12 @@ export function compileRule(rule: DeviceRuleResolved): CompiledRule {
     );
   }
   if (match?.tsn !== undefined) {
-    const patterns = match.tsn;
-    tests.push((identity) => identity.tsn !== undefined && patterns.some((p) => tsnMatches(p, identity.tsn ?? '')));
+    const patterns = match.tsn.map(compileTsnPattern);
+    tests.push((identity) => {
+      if (identity.tsn === undefined) return false;
+      const tsn = normalizeTsn(identity.tsn);
+      return patterns.some((p) => p(tsn));
+    });
   }
   if (match?.key !== undefined) {
     const keys = new Set(match.key);

@@ -82,10 +82,6 @@ export class HttpHost {
     return this.port;
   }
 
-  isListening(): boolean {
-    return this.server.listening;
-  }
-
   /** Stops accepting, lets in-flight requests finish for `graceMs`, then destroys the rest. */
   async close(graceMs = 2000): Promise<void> {
     if (this.closing || !this.server.listening) return;

@@ -34,7 +34,7 @@ import type {
 } from '@jellyfin/sdk/lib/generated-client/models/index.js';
 import type { SidecarError } from '../util/errors.js';
 import { buildAuthorizationHeader, type ClientIdentity } from './auth-header.js';
-import { badResponse, classifyFailure, describeBody } from './errors.js';
+import { badResponse, classifyFailure, describeBody, serverMessage } from './errors.js';
 
 export type {
   BaseItemDto,
@@ -90,23 +90,14 @@ export interface FetchedImage {
 
 type Call<T> = (options: RawAxiosRequestConfig) => Promise<AxiosResponse<T>>;
 
-function serverMessage(data: unknown): string | undefined {
-  if (typeof data === 'string') return data.trim() || undefined;
-  if (Buffer.isBuffer(data)) return data.toString('utf8').trim() || undefined;
-  if (typeof data === 'object' && data !== null) {
-    const d = data as { title?: unknown; detail?: unknown; Message?: unknown };
-    for (const v of [d.detail, d.title, d.Message]) if (typeof v === 'string' && v !== '') return v;
-  }
-  return undefined;
-}
-
 function toSidecarError(endpoint: string, error: unknown): SidecarError {
   if (isAxiosError(error)) {
+    const message = serverMessage(error.response?.data);
     return classifyFailure(endpoint, {
       ...(error.response?.status === undefined ? {} : { status: error.response.status }),
       ...(error.code === undefined ? {} : { code: error.code }),
       message: error.message,
-      ...(serverMessage(error.response?.data) === undefined ? {} : { serverMessage: serverMessage(error.response?.data) ?? '' }),
+      ...(message === undefined ? {} : { serverMessage: message }),
     });
   }
   return classifyFailure(endpoint, { message: error instanceof Error ? error.message : String(error), code: 'EUNKNOWN' });

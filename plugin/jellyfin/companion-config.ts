@@ -10,7 +10,7 @@ import { PLUGIN_GUID, PLUGIN_NAME } from '../catalog/manifest.js';
 import { companionUpdate, parseCompanionConfiguration, type CompanionConfiguration, type CompanionIssue, type CompanionPublish } from '../devices/companion-table.js';
 import { SidecarError } from '../util/errors.js';
 import { buildAuthorizationHeader, type ClientIdentity } from './auth-header.js';
-import { badResponse, classifyFailure, describeBody } from './errors.js';
+import { badResponse, classifyFailure, describeBody, serverMessage } from './errors.js';
 
 export interface CompanionApiOptions {
   /** Jellyfin base URL without credentials. */
@@ -131,11 +131,6 @@ export class CompanionApi {
     return changed;
   }
 
-  /** POST /Plugins/{id}/Configuration with a whole configuration (PascalCase, as Jellyfin reads it). */
-  async writeConfiguration(body: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<void> {
-    await this.configCall('POST /Plugins/{id}/Configuration', 'POST', body, signal);
-  }
-
   async repositories(signal?: AbortSignal): Promise<readonly RepositoryInfo[]> {
     const endpoint = 'GET /Repositories';
     const body = await this.call(endpoint, 'GET', '/Repositories', undefined, signal);
@@ -205,14 +200,8 @@ export class CompanionApi {
     }
     const text = await response.text();
     if (!response.ok) {
-      let serverMessage = text;
-      try {
-        const parsed = JSON.parse(text) as { title?: unknown; detail?: unknown };
-        serverMessage = typeof parsed.detail === 'string' ? parsed.detail : typeof parsed.title === 'string' ? parsed.title : text;
-      } catch {
-        // plain text
-      }
-      throw classifyFailure(endpoint, { status: response.status, message: `HTTP ${response.status}`, ...(serverMessage === '' ? {} : { serverMessage }) });
+      const message = serverMessage(text);
+      throw classifyFailure(endpoint, { status: response.status, message: `HTTP ${response.status}`, ...(message === undefined ? {} : { serverMessage: message }) });
     }
     if (text === '') return undefined;
     try {

@@ -12,6 +12,7 @@ import { mergeCompanionRules, type CompanionMergeResult } from '../devices/compa
 import type { CompanionIssue } from '../devices/companion-table.js';
 import type { DeviceRuleResolved } from '../devices/rule-match.js';
 import type { Logger } from '../log/logger.js';
+import { isLoopbackHostname } from '../util/cidr.js';
 import type { Clock } from '../util/clock.js';
 import { errorMessage, SidecarError, toSidecarError } from '../util/errors.js';
 import type { ClientIdentity } from './auth-header.js';
@@ -60,11 +61,9 @@ export interface CompanionInstallOutcome extends InstallResult {
   readonly message: string;
 }
 
-
 function isLoopbackHost(url: string): boolean {
   try {
-    const host = new URL(url).hostname;
-    return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+    return isLoopbackHostname(new URL(url).hostname);
   } catch {
     return false;
   }

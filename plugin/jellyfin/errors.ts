@@ -40,6 +40,29 @@ export function classifyFailure(endpoint: string, failure: HttpFailure): Sidecar
   return new SidecarError('ERR_JELLYFIN_REJECTED', 'failed-precondition', `${endpoint}: Jellyfin rejected the request (HTTP ${status})${server}`, { detail });
 }
 
+/**
+ * Jellyfin's error text from an error body: ProblemDetails `detail` or `title`, or a `Message`,
+ * else the body's text (undefined when empty). Bodies may arrive parsed or as text/bytes.
+ */
+export function serverMessage(body: unknown): string | undefined {
+  if (Buffer.isBuffer(body)) return serverMessage(body.toString('utf8'));
+  if (typeof body !== 'string') return messageField(body);
+  const text = body.trim();
+  if (text === '') return undefined;
+  try {
+    return messageField(JSON.parse(text)) ?? text;
+  } catch {
+    return text;
+  }
+}
+
+function messageField(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as { title?: unknown; detail?: unknown; Message?: unknown };
+  for (const v of [b.detail, b.title, b.Message]) if (typeof v === 'string' && v !== '') return v;
+  return undefined;
+}
+
 /** An answer that is not what the endpoint promises (not JSON, missing Items, …). */
 export function badResponse(endpoint: string, what: string): SidecarError {
   return new SidecarError('ERR_JELLYFIN_BAD_RESPONSE', 'unavailable', `${endpoint}: unexpected answer from Jellyfin (${what})`, {

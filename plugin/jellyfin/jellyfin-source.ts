@@ -11,7 +11,7 @@ import { errorMessage, toSidecarError, type SidecarError } from '../util/errors.
 import type { ClientIdentity } from './auth-header.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { CallObserver } from './call-observer.js';
-import { JellyfinClient } from './client.js';
+import { JellyfinClient, type PublicSystemInfo } from './client.js';
 import { HealthTracker } from './health-tracker.js';
 import { JellyfinLibraryService } from './library-service.js';
 import { JellyfinLiveTvService } from './live-tv-service.js';
@@ -45,6 +45,13 @@ export interface JellyfinSourceOptions {
 
 function identityOf(options: { deviceId: string; version: string; deviceName?: string }): ClientIdentity {
   return { client: CLIENT_NAME, device: options.deviceName ?? 'Jellybridge sidecar', deviceId: options.deviceId, version: options.version };
+}
+
+/** The server answers and accepts the API key (the public info alone is anonymous). */
+async function reachWithKey(client: JellyfinClient, signal?: AbortSignal): Promise<PublicSystemInfo> {
+  const info = await client.publicInfo(signal);
+  await client.users(signal);
+  return info;
 }
 
 /** Errors that mean "Jellyfin is not usable right now" (as opposed to a bad request). */
@@ -159,8 +166,7 @@ class JellyfinSource implements LibrarySource {
     if (this.probeInFlight) return this.probeInFlight;
     const run = async (): Promise<boolean> => {
       try {
-        const info = await this.client.publicInfo();
-        await this.client.users(); // the API key is accepted (the public info is anonymous)
+        const info = await reachWithKey(this.client);
         if (!this.running) return true;
         const wasReady = this.tracker.current === 'ready';
         this.tracker.set('ready', `connected to ${info.ServerName ?? 'Jellyfin'} ${info.Version ?? ''}`.trim());
@@ -228,8 +234,7 @@ export async function testJellyfinConnection(
     timeoutMs: 10_000,
   });
   try {
-    const info = await client.publicInfo(signal);
-    await client.users(signal);
+    const info = await reachWithKey(client, signal);
     return { ok: true, serverName: info.ServerName ?? '', version: info.Version ?? '', serverId: info.Id ?? '' };
   } catch (error) {
     return { ok: false, error: errorMessage(error) };

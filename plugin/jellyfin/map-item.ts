@@ -6,15 +6,6 @@ import type { Folder, FolderType, LibraryEntry, MediaInfo, MediaItem, MediaItemT
 import type { BaseItemDto, MediaSourceInfo, MediaStream } from './client.js';
 import { ticksToSeconds } from './ticks.js';
 
-const ITEM_TYPES: Readonly<Record<string, MediaItemType>> = {
-  Movie: 'movie',
-  Episode: 'episode',
-  Video: 'video',
-  MusicVideo: 'music-video',
-  Recording: 'recording',
-  Audio: 'audio',
-};
-
 const FOLDER_TYPES: Readonly<Record<string, FolderType>> = {
   CollectionFolder: 'library',
   UserView: 'library',
@@ -33,6 +24,11 @@ export const MEDIA_ITEM_KINDS: Readonly<Record<MediaItemType, string>> = {
   recording: 'Recording',
   audio: 'Audio',
 };
+
+/** Jellyfin item type → model type: the inverse of MEDIA_ITEM_KINDS. */
+const ITEM_TYPES: Readonly<Record<string, MediaItemType>> = Object.fromEntries(
+  Object.entries(MEDIA_ITEM_KINDS).map(([model, kind]) => [kind, model as MediaItemType]),
+);
 
 const STREAM_TYPES: Readonly<Record<string, StreamType>> = {
   Video: 'video',
@@ -143,7 +139,7 @@ function mapPerson(p: { Name?: string | null; Type?: string; Role?: string | nul
 }
 
 /** MediaInfo from the first (default) media source; streams from the source, else the item. */
-export function mapMediaInfo(source: MediaSourceInfo, dto: BaseItemDto): MediaInfo {
+function mapMediaInfo(source: MediaSourceInfo, dto: BaseItemDto): MediaInfo {
   const streams = (source.MediaStreams ?? dto.MediaStreams ?? []).map(mapStream).filter(present);
   const ticks = source.RunTimeTicks ?? dto.RunTimeTicks;
   return defined<MediaInfo>({
@@ -156,7 +152,7 @@ export function mapMediaInfo(source: MediaSourceInfo, dto: BaseItemDto): MediaIn
 }
 
 /** External subtitles, embedded cover art and lyrics are not streams of the container: dropped. */
-export function mapStream(s: MediaStream): MediaStreamInfo | undefined {
+function mapStream(s: MediaStream): MediaStreamInfo | undefined {
   const type = STREAM_TYPES[s.Type ?? ''];
   if (type === undefined || s.IsExternal === true || !present(s.Index)) return undefined;
   return defined<MediaStreamInfo>({

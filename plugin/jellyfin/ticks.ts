@@ -2,7 +2,7 @@
  * Jellyfin time units: 1 tick = 100 ns, 10 000 000 ticks per second (the spec's text saying
  * "1 tick = 10000 ms" is wrong; protocols/jellyfin.md §4).
  */
-export const TICKS_PER_SECOND = 10_000_000;
+const TICKS_PER_SECOND = 10_000_000;
 
 /** Ticks → seconds. */
 export function ticksToSeconds(ticks: number): number {

@@ -1,6 +1,6 @@
 /**
- * Sorting, filtering and paging of library entries by ListOptions, shared by the sources that
- * page in memory (the local folder; the Jellyfin source for anything the server cannot sort).
+ * Sorting, filtering and paging of library entries by ListOptions, for the local-folder source
+ * (which pages in memory; Jellyfin sorts and pages on the server).
  * Pure, apart from `random` sorting, which takes an injectable random function.
  *
  * Speed matters (a 10 000-entry folder must page in well under 20 ms), so titles are compared
@@ -75,23 +75,6 @@ function compareValues(a: Value, b: Value): number {
   return a < b ? -1 : 1;
 }
 
-/**
- * A comparator for `sort` (applied in order), ending with title then id so the order is total
- * and pages never overlap or skip entries.
- */
-export function compareEntries(sort: readonly SortSpec[]): (a: LibraryEntry, b: LibraryEntry) => number {
-  const specs = sort.filter((s) => s.by !== 'random');
-  return (a, b) => {
-    for (const spec of specs) {
-      const c = compareValues(valueOf(a, spec.by), valueOf(b, spec.by));
-      if (c !== 0) return c === 2 || c === -2 ? Math.sign(c) : spec.descending ? -c : c;
-    }
-    const t = compareValues(sortKeyOf(a), sortKeyOf(b));
-    if (t !== 0) return t;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  };
-}
-
 /** Whether an entry passes `only`, `mediaTypes` and `search` (recursion is the caller's). */
 export function matchesFilter(entry: LibraryEntry, options: ListOptions): boolean {
   if (options.only === 'folders' && entry.kind !== 'folder') return false;
@@ -116,9 +99,10 @@ interface Decorated<T> {
 }
 
 /**
- * Filters and sorts (without paging); `random` uses the given random source. Sort values are
- * computed once per entry before sorting (not once per comparison): this halves the time of a
- * 10 000-entry sort.
+ * Filters and sorts (without paging); `random` uses the given random source. The order is the
+ * sort specs in turn, then title, then id, so it is total and pages never overlap or skip
+ * entries. Sort values are computed once per entry before sorting (not once per comparison):
+ * this halves the time of a 10 000-entry sort.
  */
 export function sortEntries<T extends LibraryEntry>(entries: readonly T[], options: ListOptions = {}, random: () => number = Math.random): T[] {
   const filtered = entries.filter((e) => matchesFilter(e, options));
@@ -143,11 +127,6 @@ export function pageOf<T>(sorted: readonly T[], options: Pick<ListOptions, 'offs
   const limit = options.limit === undefined ? undefined : Math.max(0, Math.floor(options.limit));
   const items = limit === undefined ? sorted.slice(offset) : sorted.slice(offset, offset + limit);
   return { items, total: sorted.length, offset };
-}
-
-/** Filter, sort and page in one call. */
-export function pageEntries<T extends LibraryEntry>(entries: readonly T[], options: ListOptions = {}, random?: () => number): Page<T> {
-  return pageOf(sortEntries(entries, options, random), options);
 }
 
 /** A stable key of the options that decide order and membership (for caching sorted lists). */

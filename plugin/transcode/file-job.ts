@@ -16,7 +16,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../log/logger.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { guardAgainstOrphans } from './ffmpeg-process.js';
-import { LineTail, ProgressParser, isProgressLine } from './progress.js';
+import { LineTail, stderrLineHandler } from './progress.js';
 import { scrubLine } from './recorder-args.js';
 import type { FileJobResult, RecordingProgress, RecordingRun } from './types.js';
 
@@ -47,7 +47,6 @@ export function startFileJob(options: FileJobOptions): FileJobRun {
   const id = randomUUID();
   const startedAt = clock.now();
   const tail = new LineTail(TAIL_LINES);
-  const parser = new ProgressParser();
   let progress: RecordingProgress = { blocks: 0, outSeconds: 0, totalSize: 0, frame: 0, lastAdvanceAt: 0 };
   let stopRequested = false;
   let killTimer: TimerHandle | undefined;
@@ -79,10 +78,13 @@ export function startFileJob(options: FileJobOptions): FileJobRun {
 
   if (child.stderr) {
     const lines = createInterface({ input: child.stderr, crlfDelay: Infinity });
-    lines.on('line', (raw) => {
-      if (isProgressLine(raw)) {
-        const snap = parser.push(raw);
-        if (snap) {
+    lines.on(
+      'line',
+      stderrLineHandler({
+        tail,
+        scrub: (line) => scrubLine(line, options.secrets),
+        log,
+        onProgress: (snap) => {
           const advanced = snap.outSeconds > progress.outSeconds || snap.frame > progress.frame || snap.totalSize > progress.totalSize;
           progress = {
             blocks: progress.blocks + 1,
@@ -91,14 +93,9 @@ export function startFileJob(options: FileJobOptions): FileJobRun {
             frame: snap.frame,
             lastAdvanceAt: advanced ? clock.now() : progress.lastAdvanceAt,
           };
-        }
-        return;
-      }
-      if (raw.trim() === '') return;
-      const line = scrubLine(raw, options.secrets);
-      tail.push(line);
-      log.debug('ffmpeg', { line });
-    });
+        },
+      }),
+    );
   }
   child.once('close', (code, signal) => {
     finish({ exit: stopRequested ? 'stopped' : 'exited', exitCode: code, signal, stderrTail: tail.text() });

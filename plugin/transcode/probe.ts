@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import type { MediaInfo, MediaInput, MediaStreamInfo, StreamType } from '../library/model.js';
 import { SidecarError } from '../util/errors.js';
+import { inputScrubber } from './progress.js';
 
 /** Default time limit for one ffprobe run; a stuck network input must not hold a scan forever. */
 export const PROBE_TIMEOUT_MS = 30_000;
@@ -27,7 +28,7 @@ export interface ProbeOptions {
 export async function probeMedia(ffprobePath: string, input: MediaInput, signal?: AbortSignal, options: ProbeOptions = {}): Promise<MediaInfo> {
   const target = input.kind === 'file' ? `file:${input.path}` : input.url;
   const label = input.kind === 'file' ? input.path : '<url>';
-  const scrub = (text: string): string => (input.kind === 'url' ? text.split(input.url).join('<url>') : text);
+  const scrub = inputScrubber(input);
   if (signal?.aborted) throw new SidecarError('ERR_PROBE_ABORTED', 'aborted', `probe of ${label} aborted`, { cause: signal.reason });
   const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
   const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-i', target];

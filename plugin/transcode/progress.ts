@@ -1,10 +1,14 @@
 /**
- * Parser for ffmpeg's `-progress` output (pure; tests in tests/unit/plugin/transcode/progress.test.ts).
+ * ffmpeg's stderr: the `-progress` parser and the line handler shared by transcode sessions and
+ * file jobs (tests in tests/unit/plugin/transcode/progress.test.ts).
  *
  * ffmpeg prints a block of `key=value` lines about twice a second, ending with
  * `progress=continue` (or `progress=end`). With `-progress pipe:2` the blocks share stderr with
  * the log lines, so `isProgressLine` tells them apart: progress lines never go to the error tail.
  */
+import type { MediaInput } from '../library/model.js';
+import type { Logger } from '../log/logger.js';
+import { scrubLine, secretsOfUrl } from './recorder-args.js';
 
 /** The figures of one progress block. */
 export interface ProgressSnapshot {
@@ -108,4 +112,44 @@ export class LineTail {
   text(): string {
     return this.lines.join('\n');
   }
+}
+
+export interface StderrLineOptions {
+  readonly tail: LineTail;
+  /** Cuts credentials out of a log line before it is kept or logged. */
+  readonly scrub: (line: string) => string;
+  readonly log: Logger;
+  /** Called with each complete `-progress` block. */
+  readonly onProgress: (snapshot: ProgressSnapshot) => void;
+}
+
+/**
+ * The handler for ffmpeg's stderr lines: `-progress` lines feed a parser (complete blocks go to
+ * `onProgress`), blank lines are dropped, the rest is scrubbed, kept in the tail and logged at debug.
+ */
+export function stderrLineHandler(options: StderrLineOptions): (raw: string) => void {
+  const parser = new ProgressParser();
+  return (raw) => {
+    if (isProgressLine(raw)) {
+      const snapshot = parser.push(raw);
+      if (snapshot) options.onProgress(snapshot);
+      return;
+    }
+    if (raw.trim() === '') return;
+    const line = options.scrub(raw);
+    options.tail.push(line);
+    options.log.debug('ffmpeg', { line });
+  };
+}
+
+/**
+ * ffmpeg and ffprobe print their input URL (with credentials) in errors; keep it out of logs and
+ * tails: the URL becomes `<url>` (its query may hold an API key), and its userinfo and password
+ * are cut out wherever else they appear.
+ */
+export function inputScrubber(input: MediaInput): (text: string) => string {
+  if (input.kind !== 'url') return (text) => text;
+  const { url } = input;
+  const secrets = secretsOfUrl(url);
+  return (text) => scrubLine(text.split(url).join('<url>'), secrets);
 }

@@ -12,7 +12,7 @@ import { SidecarError, errorMessage } from '../util/errors.js';
 import { runFfmpeg, type FfmpegExit, type FfmpegRun } from './ffmpeg-process.js';
 import { OutputPump } from './output-pump.js';
 import { buildFfmpegArgs, redactedFfmpegArgs, type FfmpegArgs } from './profiles.js';
-import { LineTail, ProgressParser, isProgressLine } from './progress.js';
+import { LineTail, inputScrubber, stderrLineHandler } from './progress.js';
 import type { Spool } from './spool.js';
 import type { SpoolReader, TranscodeProfile, TranscodeProgress, TranscodeRequest, TranscodeResult, TranscodeSession, TranscodeExit } from './types.js';
 
@@ -41,7 +41,6 @@ export class Session implements TranscodeSession {
   private readonly spoolFile: Spool | undefined;
   private readonly log: Logger;
   private readonly tail = new LineTail(STDERR_TAIL_LINES);
-  private readonly parser = new ProgressParser();
   private readonly probeAbort = new AbortController();
   private latest: TranscodeProgress = { outSeconds: 0, bytes: 0, speed: 0, fps: 0 };
   private run: FfmpegRun | undefined;
@@ -98,11 +97,6 @@ export class Session implements TranscodeSession {
 
   progress(): TranscodeProgress {
     return { ...this.latest, bytes: this.bytes() };
-  }
-
-  /** Whether ffmpeg is still running or starting (counts toward the concurrency limit). */
-  isRunning(): boolean {
-    return this.result === undefined;
   }
 
   /** What the admin view shows: the caller's label and the expected output duration. */
@@ -162,24 +156,20 @@ export class Session implements TranscodeSession {
     const sink = this.spoolFile?.sink ?? this.pump?.sink;
     if (sink === undefined) throw new Error('session without output');
     this.log.debug('ffmpeg starting', { args: redactedFfmpegArgs(args, this.request.input) });
-    const scrub = scrubber(this.request.input);
     this.run = runFfmpeg({
       ffmpegPath: this.deps.ffmpegPath,
       args,
       sink,
       clock: this.deps.clock,
       closeGraceMs: this.deps.stopGraceMs,
-      onStderrLine: (raw) => {
-        if (isProgressLine(raw)) {
-          const snapshot = this.parser.push(raw);
-          if (snapshot) this.latest = { outSeconds: snapshot.outSeconds, bytes: this.bytes(), speed: snapshot.speed, fps: snapshot.fps };
-          return;
-        }
-        if (raw.trim() === '') return;
-        const line = scrub(raw);
-        this.tail.push(line);
-        this.log.debug('ffmpeg', { line });
-      },
+      onStderrLine: stderrLineHandler({
+        tail: this.tail,
+        scrub: inputScrubber(this.request.input),
+        log: this.log,
+        onProgress: (snapshot) => {
+          this.latest = { outSeconds: snapshot.outSeconds, bytes: this.bytes(), speed: snapshot.speed, fps: snapshot.fps };
+        },
+      }),
     });
     void this.run.exited.then((exit) => this.afterExit(exit));
   }
@@ -271,13 +261,6 @@ function labelFields(request: TranscodeRequest): Record<string, string> {
     ...(label.device === undefined ? {} : { device: label.device }),
     ...(label.item === undefined ? {} : { item: label.item }),
   };
-}
-
-/** ffmpeg prints its input URL (with credentials) in errors; keep it out of logs and tails. */
-function scrubber(input: MediaInput): (line: string) => string {
-  if (input.kind !== 'url') return (line) => line;
-  const url = input.url;
-  return (line) => (line.includes(url) ? line.split(url).join('<url>') : line);
 }
 
 function lastMeaningfulLine(tail: string): string | undefined {

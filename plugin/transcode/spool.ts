@@ -97,10 +97,6 @@ export class Spool {
     return this.usedAt;
   }
 
-  isDeleted(): boolean {
-    return this.deleted;
-  }
-
   private endSink(): void {
     this.sinkFinished = true;
     for (const w of this.finishWaiters.splice(0)) w();
@@ -357,11 +353,6 @@ export class SpoolStore {
     let total = 0;
     for (const s of this.all) total += s.size();
     return total;
-  }
-
-  /** Spools on disk (for tests and the admin UI). */
-  list(): readonly Spool[] {
-    return [...this.all];
   }
 
   /**

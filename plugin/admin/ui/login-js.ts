@@ -1,3 +1,5 @@
+import { MIN_PASSWORD } from '../credentials.js';
+
 /** Script of the login and first-start pages (embedded; no template literals inside). */
 export const LOGIN_JS = String.raw`
 (function () {
@@ -38,7 +40,7 @@ export const LOGIN_JS = String.raw`
     event.preventDefault();
     var password = document.getElementById('password').value;
     if (mode === 'setup') {
-      if (password.length < 8) { show('Use at least 8 characters.'); return; }
+      if (password.length < ${MIN_PASSWORD}) { show('Use at least ${MIN_PASSWORD} characters.'); return; }
       if (password !== document.getElementById('confirm').value) { show('The two passwords differ.'); return; }
     }
     if (!password) { show('Enter the password.'); return; }

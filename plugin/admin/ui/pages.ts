@@ -2,6 +2,7 @@
  * The admin UI's HTML pages and the asset table. Assets are embedded as TypeScript string
  * modules so the UI works from source (tsx) and from dist/ alike, offline, with no build step.
  */
+import { MIN_PASSWORD } from '../credentials.js';
 import { APP_CSS } from './app-css.js';
 import { APP_JS } from './app-js.js';
 import { LOGIN_JS } from './login-js.js';
@@ -62,12 +63,12 @@ export function setupPage(): string {
     'auth',
     `<main class="card narrow">
 <h1>Set the admin password</h1>
-<p class="muted">First start: choose the password for this admin page (at least 8 characters). Only a hash is stored.</p>
+<p class="muted">First start: choose the password for this admin page (at least ${MIN_PASSWORD} characters). Only a hash is stored.</p>
 <form id="auth-form" data-mode="setup" novalidate>
 <label for="password">Password</label>
-<input type="password" id="password" name="password" autocomplete="new-password" minlength="8" required autofocus>
+<input type="password" id="password" name="password" autocomplete="new-password" minlength="${MIN_PASSWORD}" required autofocus>
 <label for="confirm">Repeat password</label>
-<input type="password" id="confirm" name="confirm" autocomplete="new-password" minlength="8" required>
+<input type="password" id="confirm" name="confirm" autocomplete="new-password" minlength="${MIN_PASSWORD}" required>
 <button type="submit" id="submit">Set password</button>
 <p id="message" class="message" role="alert"></p>
 </form>

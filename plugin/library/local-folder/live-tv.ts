@@ -105,7 +105,6 @@ function unavailable(message: string, cause?: unknown): SidecarError {
 export class LocalLiveTv implements LiveTvFacade {
   private guide: Guide | undefined;
   private guideStamp = '';
-  private lastError: string | undefined;
 
   constructor(private readonly options: LocalLiveTvOptions) {}
 
@@ -200,11 +199,6 @@ export class LocalLiveTv implements LiveTvFacade {
     });
   }
 
-  /** Why the guide is unavailable (for health), if it is. */
-  problem(): string | undefined {
-    return this.lastError;
-  }
-
   private ensureConfigured(): void {
     if (this.options.xmltvPath === undefined) throw unavailable('live TV needs Jellyfin or an XMLTV guide file (xmltvPath)');
   }
@@ -217,20 +211,17 @@ export class LocalLiveTv implements LiveTvFacade {
       const s = await stat(path);
       stamp = `${s.size}:${s.mtimeMs}`;
     } catch (cause) {
-      this.lastError = `XMLTV guide ${path} is missing`;
-      throw unavailable(this.lastError, cause);
+      throw unavailable(`XMLTV guide ${path} is missing`, cause);
     }
     if (this.guide && stamp === this.guideStamp) return this.guide;
     try {
       this.guide = guideFromXmltv(await readFile(path, 'utf8'));
       this.guideStamp = stamp;
-      this.lastError = undefined;
       this.options.log.info('XMLTV guide loaded', { channels: this.guide.channels.length, programs: this.guide.programs.length });
       return this.guide;
     } catch (cause) {
       this.guide = undefined;
-      this.lastError = `XMLTV guide ${path} cannot be read: ${errorMessage(cause)}`;
-      throw unavailable(this.lastError, cause);
+      throw unavailable(`XMLTV guide ${path} cannot be read: ${errorMessage(cause)}`, cause);
     }
   }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { ResolvedDeviceRule } from '../../../../plugin/config/load.js';
-import { compileRule, compileTextPattern, findMatchingRule, parseRuleCidr, tsnMatches, type DeviceMatchSpec, type DeviceRuleResolved } from '../../../../plugin/devices/rule-match.js';
+import { compileRule, compileTextPattern, findMatchingRule, parseRuleCidr, type DeviceMatchSpec, type DeviceRuleResolved } from '../../../../plugin/devices/rule-match.js';
 import type { DeviceIdentity } from '../../../../plugin/devices/types.js';
 
 function rule(id: string, match: DeviceMatchSpec | undefined): DeviceRuleResolved {
@@ -70,8 +70,8 @@ describe('rule matching', () => {
 
   describe('tsn', () => {
     it('matches exactly, ignoring case and dashes', () => {
-      assert.equal(tsnMatches('652-0001-8015-4B05', '652000180154b05'), true);
-      assert.equal(tsnMatches('A94000000001234', 'A94000000001235'), false);
+      assert.equal(matches({ tsn: ['652-0001-8015-4B05'] }, { ip: '1.1.1.1', tsn: '652000180154b05' }), true);
+      assert.equal(matches({ tsn: ['A94000000001234'] }, { ip: '1.1.1.1', tsn: 'A94000000001235' }), false);
     });
     it('matches a prefix ending in *', () => {
       assert.equal(matches({ tsn: ['A94*'] }, { ip: '1.1.1.1', tsn: 'a9400000000abcd' }), true);

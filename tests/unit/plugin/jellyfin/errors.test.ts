@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { badResponse, classifyFailure } from '../../../../plugin/jellyfin/errors.js';
+import { badResponse, classifyFailure, serverMessage } from '../../../../plugin/jellyfin/errors.js';
 
 describe('classifyFailure', () => {
   it('maps an unreachable server to ERR_JELLYFIN_UNAVAILABLE naming the endpoint', () => {
@@ -28,5 +28,23 @@ describe('badResponse', () => {
     const e = badResponse('GET /Items', 'not JSON');
     assert.equal(e.code, 'ERR_JELLYFIN_BAD_RESPONSE');
     assert.equal(e.message, 'GET /Items: unexpected answer from Jellyfin (not JSON)');
+  });
+});
+
+describe('serverMessage', () => {
+  it('takes ProblemDetails detail, then title, then Message, parsed or as text', () => {
+    assert.equal(serverMessage({ title: 'Bad Request', detail: 'no such user' }), 'no such user');
+    assert.equal(serverMessage({ title: 'Bad Request' }), 'Bad Request');
+    assert.equal(serverMessage({ Message: 'failed' }), 'failed');
+    assert.equal(serverMessage('{"title":"Not Found","detail":""}'), 'Not Found');
+    assert.equal(serverMessage(Buffer.from('{"detail":"gone"}')), 'gone');
+  });
+  it('falls back to the trimmed body text and says nothing for an empty body', () => {
+    assert.equal(serverMessage(' plain failure\n'), 'plain failure');
+    assert.equal(serverMessage('{"other":1}'), '{"other":1}');
+    assert.equal(serverMessage(''), undefined);
+    assert.equal(serverMessage(Buffer.from('  ')), undefined);
+    assert.equal(serverMessage({ other: 1 }), undefined);
+    assert.equal(serverMessage(undefined), undefined);
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { Folder, LibraryEntry, MediaItem } from '../../../../plugin/library/model.js';
-import { compareEntries, matchesFilter, orderKey, pageEntries, pageOf, titleSortKey } from '../../../../plugin/library/paging.js';
+import type { Folder, LibraryEntry, ListOptions, MediaItem, Page } from '../../../../plugin/library/model.js';
+import { matchesFilter, orderKey, pageOf, sortEntries, titleSortKey } from '../../../../plugin/library/paging.js';
 
 function item(id: string, title: string, extra: Partial<MediaItem> = {}): MediaItem {
   return { kind: 'item', id, title, sortTitle: title, dateCreated: '2026-01-01T00:00:00.000Z', type: 'video', genres: [], people: [], studios: [], playable: true, providerIds: {}, ...extra };
@@ -19,7 +19,7 @@ describe('titleSortKey', () => {
   });
 });
 
-describe('pageEntries', () => {
+describe('sortEntries and pageOf', () => {
   const entries: readonly LibraryEntry[] = [
     item('c', 'Charlie', { dateCreated: '2026-01-03T00:00:00.000Z', type: 'episode', seasonNumber: 1, episodeNumber: 2, premiereDate: '2020-01-02T00:00:00.000Z' }),
     item('a', 'alpha', { dateCreated: '2026-01-02T00:00:00.000Z', type: 'movie' }),
@@ -27,39 +27,40 @@ describe('pageEntries', () => {
     item('b', 'Bravo', { dateCreated: '2026-01-04T00:00:00.000Z', type: 'episode', seasonNumber: 1, episodeNumber: 1, premiereDate: '2020-01-01T00:00:00.000Z' }),
     item('d', 'Delta', { dateCreated: '2026-01-01T00:00:00.000Z', type: 'episode', seasonNumber: 2, episodeNumber: 1 }),
   ];
+  const sortedPage = (options: ListOptions, random?: () => number): Page<LibraryEntry> => pageOf(sortEntries(entries, options, random), options);
 
   it('sorts by title by default and pages with offset and limit', () => {
-    const page = pageEntries(entries, { offset: 1, limit: 2 });
+    const page = sortedPage({ offset: 1, limit: 2 });
     assert.deepEqual(ids(page.items), ['b', 'c']);
     assert.equal(page.total, 5);
     assert.equal(page.offset, 1);
   });
 
   it('sorts by date created, descending', () => {
-    assert.deepEqual(ids(pageEntries(entries, { sort: [{ by: 'dateCreated', descending: true }] }).items), ['f', 'b', 'c', 'a', 'd']);
+    assert.deepEqual(ids(sortedPage({ sort: [{ by: 'dateCreated', descending: true }] }).items), ['f', 'b', 'c', 'a', 'd']);
   });
 
   it('sorts by episode with unknown numbers last', () => {
-    assert.deepEqual(ids(pageEntries(entries, { sort: [{ by: 'episode' }] }).items), ['b', 'c', 'd', 'a', 'f']);
+    assert.deepEqual(ids(sortedPage({ sort: [{ by: 'episode' }] }).items), ['b', 'c', 'd', 'a', 'f']);
   });
 
   it('keeps unknown premiere dates last even when descending', () => {
-    assert.deepEqual(ids(pageEntries(entries, { sort: [{ by: 'premiereDate', descending: true }] }).items), ['c', 'b', 'a', 'd', 'f']);
+    assert.deepEqual(ids(sortedPage({ sort: [{ by: 'premiereDate', descending: true }] }).items), ['c', 'b', 'a', 'd', 'f']);
   });
 
   it('sorts by type with folders first, then by the next key', () => {
-    assert.deepEqual(ids(pageEntries(entries, { sort: [{ by: 'type' }, { by: 'title' }] }).items), ['f', 'b', 'c', 'd', 'a']);
+    assert.deepEqual(ids(sortedPage({ sort: [{ by: 'type' }, { by: 'title' }] }).items), ['f', 'b', 'c', 'd', 'a']);
   });
 
   it('filters by only, media types and search', () => {
-    assert.deepEqual(ids(pageEntries(entries, { only: 'folders' }).items), ['f']);
-    assert.deepEqual(ids(pageEntries(entries, { only: 'items', mediaTypes: ['movie'] }).items), ['a']);
-    assert.deepEqual(ids(pageEntries(entries, { search: 'RAV' }).items), ['b']);
+    assert.deepEqual(ids(sortedPage({ only: 'folders' }).items), ['f']);
+    assert.deepEqual(ids(sortedPage({ only: 'items', mediaTypes: ['movie'] }).items), ['a']);
+    assert.deepEqual(ids(sortedPage({ search: 'RAV' }).items), ['b']);
     assert.equal(matchesFilter(entries[2]!, { mediaTypes: ['movie'] }), false);
   });
 
   it('shuffles with the injected random source for random sort', () => {
-    const page = pageEntries(entries, { sort: [{ by: 'random' }] }, () => 0);
+    const page = sortedPage({ sort: [{ by: 'random' }] }, () => 0);
     assert.deepEqual(ids(page.items).sort(), ['a', 'b', 'c', 'd', 'f']);
     assert.deepEqual(ids(page.items), ['a', 'f', 'b', 'd', 'c']);
   });
@@ -72,7 +73,7 @@ describe('pageEntries', () => {
 
   it('is a total order: equal titles fall back to the id so pages never overlap', () => {
     const same = [item('z', 'Same'), item('y', 'Same'), item('x', 'Same')];
-    assert.deepEqual(ids([...same].sort(compareEntries([{ by: 'title' }]))), ['x', 'y', 'z']);
+    assert.deepEqual(ids(sortEntries(same, { sort: [{ by: 'title' }] })), ['x', 'y', 'z']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
-import { LineTail, ProgressParser, isProgressLine } from '../../../../plugin/transcode/progress.js';
+import type { LogFields, Logger } from '../../../../plugin/log/logger.js';
+import { LineTail, ProgressParser, inputScrubber, isProgressLine, stderrLineHandler, type ProgressSnapshot } from '../../../../plugin/transcode/progress.js';
 
 // A block as ffmpeg 5.1 prints it with `-progress pipe:2` (captured).
 const BLOCK = [
@@ -67,3 +68,31 @@ describe('LineTail', () => {
     strictEqual(tail.text(), 'c\nd\ne');
   });
 });
+
+describe('stderrLineHandler', () => {
+  it('feeds progress blocks to onProgress and keeps, scrubs and logs the other non-blank lines', () => {
+    const tail = new LineTail(10);
+    const logged: LogFields[] = [];
+    const log: Logger = { debug: (_msg, fields) => void logged.push(fields ?? {}), info: () => undefined, warn: () => undefined, error: () => undefined, child: () => log };
+    const snapshots: ProgressSnapshot[] = [];
+    const handle = stderrLineHandler({ tail, scrub: (line) => line.replace('secret', '***'), log, onProgress: (s) => snapshots.push(s) });
+    for (const line of ['Input #0 from secret', '', '   ', ...BLOCK, 'progress=continue', 'Stream mapping:']) handle(line);
+    strictEqual(snapshots.length, 1);
+    strictEqual(snapshots[0]?.frame, 90);
+    strictEqual(tail.text(), 'Input #0 from ***\nStream mapping:');
+    deepStrictEqual(logged, [{ line: 'Input #0 from ***' }, { line: 'Stream mapping:' }]);
+  });
+});
+
+describe('inputScrubber', () => {
+  it('replaces the input URL and cuts its credentials out of the rest', () => {
+    const scrub = inputScrubber({ kind: 'url', url: 'rtsp://admin:hunter2@cam/stream?ApiKey=k3y', seekable: false });
+    strictEqual(scrub("Input #0, rtsp, from 'rtsp://admin:hunter2@cam/stream?ApiKey=k3y':"), "Input #0, rtsp, from '<url>':");
+    strictEqual(scrub('[rtsp @ 0x1] method DESCRIBE failed for rtsp://admin:hunter2@cam/'), '[rtsp @ 0x1] method DESCRIBE failed for rtsp://cam/');
+    strictEqual(scrub('auth hunter2 refused'), 'auth *** refused');
+  });
+  it('leaves file inputs alone', () => {
+    strictEqual(inputScrubber({ kind: 'file', path: '/media/a.mkv' })('from /media/a.mkv'), 'from /media/a.mkv');
+  });
+});
+
