@@ -25,7 +25,7 @@ export interface FinalizerOptions {
   readonly store: SegmentStore;
   readonly log: Logger;
   /** A segment reached the library (absolute path). */
-  readonly onFinalized: (path: string, bytes: number) => void;
+  readonly onFinalized: (path: string) => void;
 }
 
 /** Staging entries that are not segments: lists and half-written remux outputs. */
@@ -34,8 +34,6 @@ const TMP_SUFFIX = '.tmp.mp4';
 export class Finalizer {
   private queue: Promise<void> = Promise.resolve();
   private readonly queued = new Set<string>();
-  private finalized = 0;
-  private dropped = 0;
 
   constructor(private readonly options: FinalizerOptions) {}
 
@@ -53,22 +51,16 @@ export class Finalizer {
    */
   async sweep(): Promise<void> {
     const names = await readdir(this.options.stagingDir).catch(() => [] as string[]);
+    const segments: string[] = [];
     for (const name of names.sort()) {
-      if (name.endsWith('.csv') || name.endsWith(TMP_SUFFIX) || name.endsWith('.concat.txt')) await rm(join(this.options.stagingDir, name), { force: true });
+      const path = join(this.options.stagingDir, name);
+      if (name.endsWith('.csv') || name.endsWith(TMP_SUFFIX) || name.endsWith('.concat.txt')) await rm(path, { force: true });
+      else if (parseStagingName(name)) segments.push(name);
+      else if (name !== 'recorder.pid') await rm(path, { force: true, recursive: true });
     }
-    for (const name of names.sort()) {
-      if (parseStagingName(name)) void this.enqueue(name, 'partial');
-      else if (!name.endsWith('.csv') && !name.endsWith(TMP_SUFFIX) && name !== 'recorder.pid') await rm(join(this.options.stagingDir, name), { force: true, recursive: true });
-    }
+    // Queued only once the stale temporary files are gone: finalising writes new ones.
+    for (const name of segments) void this.enqueue(name, 'partial');
     await this.queue;
-  }
-
-  idle(): Promise<void> {
-    return this.queue;
-  }
-
-  counts(): { readonly finalized: number; readonly dropped: number } {
-    return { finalized: this.finalized, dropped: this.dropped };
   }
 
   private async finalize(name: string, status: 'partial' | 'complete'): Promise<void> {
@@ -105,9 +97,8 @@ export class Finalizer {
       await rm(source, { force: true });
       const bytes = (await stat(target)).size;
       this.options.store.add({ camera: this.options.camera, path: target, startMs, endMs: startMs + Math.round(info.durationSeconds * 1000), bytes, status });
-      this.finalized += 1;
       log.debug('segment finalised', { file: target, bytes, seconds: info.durationSeconds, status });
-      this.options.onFinalized(target, bytes);
+      this.options.onFinalized(target);
     } catch (error) {
       // Disk trouble: keep the staging file for the next sweep rather than losing it.
       log.warn('cannot finalise segment; kept in staging', { code: 'ERR_CAMERA_FINALIZE', file: name, error: errorMessage(error) });
@@ -116,7 +107,6 @@ export class Finalizer {
   }
 
   private async drop(source: string, tmp: string, name: string, why: string): Promise<void> {
-    this.dropped += 1;
     this.options.log.warn('dropping an unplayable segment', { code: 'ERR_CAMERA_SEGMENT_UNPLAYABLE', file: name, reason: why });
     await rm(source, { force: true });
     await rm(tmp, { force: true });

@@ -15,23 +15,51 @@ export type Fmp4Event =
 /** A box larger than this is taken for a corrupt stream (a live fragment is one GOP). */
 export const MAX_BOX_BYTES = 64 * 1024 * 1024;
 
+type BoxHeader = { readonly type: string; readonly size: number };
+
 export class Fmp4Stream {
-  private buffered: Buffer = Buffer.alloc(0);
+  /**
+   * Bytes received but not yet cut into boxes, as the pipe delivered them: a fragment's `mdat`
+   * arrives in many chunks, so they are joined once, when the whole box is there (joining on
+   * every chunk would copy a large box over and over).
+   */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** The header of the box at the front of `pending`, once read. */
+  private head: BoxHeader | undefined;
   private initParts: Buffer[] = [];
   private fragmentParts: Buffer[] = [];
   private initDone = false;
 
   /** Feeds bytes; returns the init segment and fragments completed by them. Throws RangeError on a corrupt stream. */
   push(chunk: Buffer): Fmp4Event[] {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
     const events: Fmp4Event[] = [];
     for (;;) {
-      const box = nextBox(this.buffered);
-      if (box === undefined) break;
-      this.buffered = this.buffered.subarray(box.size);
-      this.take(box.type, box.bytes, events);
+      this.head ??= this.pendingBytes < 8 ? undefined : boxHeader(this.joined());
+      if (this.head === undefined || this.pendingBytes < this.head.size) break;
+      const { type, size } = this.head;
+      this.head = undefined;
+      this.take(type, this.cut(size), events);
     }
     return events;
+  }
+
+  /** The pending bytes as one buffer: joined once for a box header, once for the whole box. */
+  private joined(): Buffer {
+    const all = (this.pending.length === 1 ? this.pending[0] : undefined) ?? Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [all];
+    return all;
+  }
+
+  /** Removes and returns the first `size` bytes; what follows stays pending. */
+  private cut(size: number): Buffer {
+    const all = this.joined();
+    const rest = all.subarray(size);
+    this.pending = rest.length === 0 ? [] : [rest];
+    this.pendingBytes = rest.length;
+    return all.subarray(0, size);
   }
 
   private take(type: string, bytes: Buffer, events: Fmp4Event[]): void {
@@ -59,6 +87,13 @@ export class Fmp4Stream {
 
 /** The next whole box at the start of `buf`, or undefined when more bytes are needed. */
 export function nextBox(buf: Buffer): { readonly type: string; readonly size: number; readonly bytes: Buffer } | undefined {
+  const head = boxHeader(buf);
+  if (head === undefined || buf.length < head.size) return undefined;
+  return { ...head, bytes: buf.subarray(0, head.size) };
+}
+
+/** Type and size of the box starting `buf`, or undefined when the header is not all there yet. */
+function boxHeader(buf: Buffer): BoxHeader | undefined {
   if (buf.length < 8) return undefined;
   let size = buf.readUInt32BE(0);
   const type = buf.toString('latin1', 4, 8);
@@ -74,8 +109,7 @@ export function nextBox(buf: Buffer): { readonly type: string; readonly size: nu
     throw new RangeError(`box ${type} declares ${size} bytes`);
   }
   if (size > MAX_BOX_BYTES) throw new RangeError(`box ${type} of ${size} bytes is too large`);
-  if (buf.length < size) return undefined;
-  return { type, size, bytes: buf.subarray(0, size) };
+  return { type, size };
 }
 
 /**

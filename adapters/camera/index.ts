@@ -8,7 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Adapter, AdapterContext, AdapterDescriptor, AdapterHealth, AdapterState } from '../../plugin/adapter.js';
+import type { Adapter, AdapterContext, AdapterDescriptor, AdapterHealth, AdapterState, RecorderStatus } from '../../plugin/adapter.js';
 import type { DeviceContext, FileJobService, TimerHandle } from '../../plugin/index.js';
 import { SidecarError, errorMessage } from '../../plugin/index.js';
 import { cameraAdminRoutes, type LibraryOutcome } from './admin-routes.js';
@@ -19,23 +19,11 @@ import { LibraryRefresh, toSourcePath } from './library-refresh.js';
 import type { LiveFeedSpec } from './live-feed.js';
 import { LiveHub } from './live-hub.js';
 import { STAGING_FOLDER, cameraFolderName } from './naming.js';
-import { CameraRecorder, type RecorderStatus } from './recorder.js';
+import { CameraRecorder } from './recorder.js';
 import { Retention } from './retention.js';
 import { SegmentStore } from './segment-store.js';
 
 export type { CameraConfig, CameraDeviceSettings } from './config.js';
-
-/** One camera as the admin recorders view shows it (structurally the core's RecorderInfo). */
-export interface CameraRecorderInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly state: string;
-  readonly detail?: string;
-  readonly since?: string;
-  readonly currentFile?: string;
-  readonly bytes?: number;
-  readonly lastError?: { readonly code: string; readonly message: string; readonly at: string };
-}
 
 interface CameraSlot {
   readonly id: string;
@@ -157,11 +145,11 @@ class CameraAdapter implements Adapter {
     };
   }
 
-  /** The admin recorders view (wire into AdminDeps.recorders). No URLs: they hold credentials. */
-  recorders(): readonly CameraRecorderInfo[] {
+  /** One entry per camera for the admin recorders view. No URLs: they hold credentials. */
+  recorders(): readonly RecorderStatus[] {
     return [...this.slots.values()].map((slot) => {
       const totals = this.store.totals(slot.id);
-      const status: RecorderStatus | undefined = slot.recorder?.status();
+      const status = slot.recorder?.status();
       const iso = (ms: number): string => new Date(ms).toISOString();
       if (status === undefined) {
         return { id: slot.id, name: slot.name, state: 'failed', detail: slot.problem?.message ?? 'not recording', bytes: totals.bytes, ...(slot.problem ? { lastError: { ...slot.problem, at: this.since } } : {}) };

@@ -12,7 +12,7 @@
  * - AAC audio is copied; when mp4 cannot hold the camera's audio, the next run converts it to
  *   AAC or drops it (`nonAacAudio`).
  */
-import { open, mkdir } from 'node:fs/promises';
+import { open, mkdir, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Clock, FileJobService, Logger, RecordingRun, TimerHandle } from '../../plugin/index.js';
@@ -164,17 +164,18 @@ export class CameraRecorder {
       if (reading) return;
       reading = true;
       try {
-        const handle = await open(listFile, 'r');
-        try {
-          const { size } = await handle.stat();
-          if (size > offset) {
+        // Polled every WATCH_INTERVAL_MS but grows once a segment: opened only when it did.
+        const { size } = await stat(listFile);
+        if (size > offset) {
+          const handle = await open(listFile, 'r');
+          try {
             const buf = Buffer.alloc(size - offset);
             await handle.read(buf, 0, buf.length, offset);
             offset = size;
             for (const closed of parser.push(buf.toString('utf8'))) void deps.finalizer.enqueue(closed.name, 'complete');
+          } finally {
+            await handle.close();
           }
-        } finally {
-          await handle.close();
         }
       } catch {
         // The list appears with the first closed segment on some ffmpeg versions; try again later.

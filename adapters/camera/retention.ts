@@ -56,16 +56,38 @@ export class Retention {
     return this.deleted;
   }
 
+  /**
+   * One pass. The index holds tens of thousands of rows per camera, so a pass starts from one
+   * aggregate row per camera and loads a camera's segments only when it may be over its budget
+   * or its library folder is short of space (each camera's rows at most once per pass).
+   */
   private async pass(): Promise<number> {
     const { store, log } = this.options;
-    const all = store.all();
     const budgets = this.options.budgets();
+    const nowMs = this.options.now();
+    const cameras = store.cameraSummaries();
+    const loaded = new Map<string, SegmentRow[]>();
+    const removed = new Set<number>();
+    const rowsOf = (camera: string): SegmentRow[] => {
+      const rows = loaded.get(camera) ?? store.forCamera(camera);
+      loaded.set(camera, rows);
+      return rows.filter((s) => !removed.has(s.id));
+    };
+    const removePlanned = async (candidates: readonly SegmentRow[], ids: readonly number[]): Promise<number> => {
+      const byId = new Map(candidates.map((s) => [s.id, s]));
+      const rows = ids.flatMap((id) => byId.get(id) ?? []);
+      for (const row of rows) removed.add(row.id);
+      return this.remove(rows);
+    };
     let total = 0;
-    const folders = this.options.folders();
-    // Per-camera rules first, over everything; then the free-space rule per library folder.
-    const perCamera = new Set(planRetention({ segments: all, budgets, nowMs: this.options.now(), freeDeficitBytes: 0 }));
-    total += await this.remove(all.filter((s) => perCamera.has(s.id)));
-    for (const folder of folders) {
+    // Per-camera rules first; then the free-space rule per library folder.
+    const over = cameras.filter((c) => {
+      const budget = budgets.get(c.camera);
+      return budget !== undefined && (c.bytes > budget.maxBytes || c.oldestEndMs < nowMs - budget.maxAgeMs);
+    });
+    const overRows = over.flatMap((c) => rowsOf(c.camera));
+    total += await removePlanned(overRows, planRetention({ segments: overRows, budgets, nowMs, freeDeficitBytes: 0 }));
+    for (const folder of this.options.folders()) {
       let free: number;
       try {
         free = await (this.options.freeBytes ?? statfsFree)(folder.path);
@@ -75,10 +97,11 @@ export class Retention {
       }
       const deficit = folder.minFreeBytes - free;
       if (deficit <= 0) continue;
-      const inFolder = store.all().filter((s) => s.path.startsWith(`${folder.path.replace(/\/+$/, '')}/`));
-      const ids = new Set(planRetention({ segments: inFolder, budgets: new Map(), nowMs: this.options.now(), freeDeficitBytes: deficit }));
-      if (ids.size > 0) log.warn('low disk space: deleting the oldest recordings', { code: 'ERR_CAMERA_DISK_LOW', path: folder.path, freeBytes: free, segments: ids.size });
-      total += await this.remove(inFolder.filter((s) => ids.has(s.id)));
+      const prefix = `${folder.path.replace(/\/+$/, '')}/`;
+      const inFolder = cameras.flatMap((c) => rowsOf(c.camera)).filter((s) => s.path.startsWith(prefix));
+      const ids = planRetention({ segments: inFolder, budgets: new Map(), nowMs, freeDeficitBytes: deficit });
+      if (ids.length > 0) log.warn('low disk space: deleting the oldest recordings', { code: 'ERR_CAMERA_DISK_LOW', path: folder.path, freeBytes: free, segments: ids.length });
+      total += await removePlanned(inFolder, ids);
     }
     return total;
   }

@@ -8,6 +8,12 @@ export interface SegmentRow extends RetainedSegment {
   readonly status: 'partial' | 'complete';
 }
 
+export interface CameraSummary {
+  readonly camera: string;
+  readonly bytes: number;
+  readonly oldestEndMs: number;
+}
+
 interface DbRow {
   readonly [key: string]: string | number | bigint | null | Buffer;
   readonly id: number;
@@ -51,6 +57,15 @@ export class SegmentStore {
     this.db.transaction(() => {
       for (const id of ids) this.db.run('DELETE FROM camera_segments WHERE id = ?', [id]);
     });
+  }
+
+  /** Every camera in the index with its total bytes and earliest segment end (one aggregate query). */
+  cameraSummaries(): CameraSummary[] {
+    return this.db.all<{ camera: string; b: number; e: number }>('SELECT camera, SUM(bytes) AS b, MIN(end_ms) AS e FROM camera_segments GROUP BY camera').map((r) => ({
+      camera: r.camera,
+      bytes: r.b,
+      oldestEndMs: r.e,
+    }));
   }
 
   totals(camera: string): { readonly count: number; readonly bytes: number } {

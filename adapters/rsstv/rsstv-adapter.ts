@@ -123,7 +123,7 @@ export class RsstvAdapter implements Adapter {
       basePath: this.basePath,
       ready: () => this.ownerReady,
       pollNow: () => this.poller.pollNow(),
-      onSubscriptionsChanged: () => this.poller.kick(),
+      onSubscriptionAdded: (id: string) => this.poller.kick(id),
     };
 
     context.http.mount(async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => {

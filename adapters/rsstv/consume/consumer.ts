@@ -61,17 +61,17 @@ export class Consumer {
         continue;
       }
       processed++;
-      const status = await this.consumeItem(subscriptionId, raw, previous, now);
+      const status = await this.consumeItem(subscriptionId, raw, guid, previous, now);
       byStatus[status] = (byStatus[status] ?? 0) + 1;
       this.onStatus(status);
     }
     return { processed, skipped, deferred, byStatus };
   }
 
-  private async consumeItem(subscriptionId: string, raw: ParsedFeed['items'][number], previous: ItemRow | undefined, now: () => number): Promise<ItemStatus> {
+  private async consumeItem(subscriptionId: string, raw: ParsedFeed['items'][number], guid: string, previous: ItemRow | undefined, now: () => number): Promise<ItemStatus> {
     const at = now();
     const outcome = classifyItem(raw, at, this.options.limits);
-    const base = { subscription_id: subscriptionId, guid: itemKey(raw), attempts: previous?.attempts ?? 0, timer_id: null, next_attempt_at: null, updated_at: at };
+    const base = { subscription_id: subscriptionId, guid, attempts: previous?.attempts ?? 0, timer_id: null, next_attempt_at: null, updated_at: at };
     if (outcome.kind === 'rejected') {
       this.store.saveItem({ ...base, title: outcome.title, channel: raw.channel ?? raw.callSign ?? '', start_at: null, end_at: null, status: 'Rejected', detail: outcome.reason });
       return 'Rejected';

@@ -1,8 +1,9 @@
 /**
  * Polls the subscriptions on the context clock: the sidecar's own feed (rendered and parsed
  * in-process, through the same untrusted-input parser) and remote feeds (conditional GET).
- * One poll at a time; `pollNow()` queued behind a running poll runs after it, so a suggestion
- * stored during a poll is still seen. `stop()` cancels the timer and aborts fetches.
+ * One poll at a time; `pollNow()` (every subscription) and `kick()` (one, debounced) queued
+ * behind a running poll run after it, so a suggestion stored during a poll is still seen.
+ * `stop()` cancels the timer and aborts fetches.
  */
 import { errorMessage, type Clock, type Logger, type TimerHandle } from '../../../plugin/index.js';
 import type { RsstvConfig } from '../config.js';
@@ -38,6 +39,8 @@ export class Poller {
   private queue: Promise<unknown> = Promise.resolve();
   private controller = new AbortController();
   private running = false;
+  /** Subscriptions kicked since the last kicked pass was queued. */
+  private readonly kicked = new Set<string>();
   /** Last parsed body per remote subscription: retries due after a 304 still have the items. */
   private readonly lastFeeds = new Map<string, ParsedFeed>();
 
@@ -56,6 +59,7 @@ export class Poller {
     this.kickTimer?.cancel();
     this.timer = undefined;
     this.kickTimer = undefined;
+    this.kicked.clear();
     this.controller.abort(new Error('rsstv poller stopped'));
     await this.queue.catch(() => undefined);
   }
@@ -67,12 +71,22 @@ export class Poller {
     return run;
   }
 
-  /** Polls the own feed soon (debounced), e.g. right after a friend's suggestion. */
-  kick(): void {
-    if (!this.running || this.kickTimer !== undefined) return;
+  /**
+   * Polls one subscription soon (after any poll in progress): the own feed by default, right
+   * after a friend's suggestion, or a subscription the owner just added. Kicks within the
+   * debounce window share one pass; the other feeds wait for their timer.
+   */
+  kick(subscriptionId: string = SELF_SUBSCRIPTION): void {
+    if (!this.running) return;
+    this.kicked.add(subscriptionId);
+    if (this.kickTimer !== undefined) return;
     this.kickTimer = this.deps.clock.setTimeout(() => {
       this.kickTimer = undefined;
-      void this.pollNow().catch(() => undefined);
+      const ids = [...this.kicked];
+      this.kicked.clear();
+      // Looked up when the pass runs: a subscription deleted (or the own feed switched off) is skipped.
+      const run = this.queue.then(() => this.pollEach(ids.flatMap((id) => this.deps.store.subscription(id) ?? [])));
+      this.queue = run.catch(() => undefined);
     }, 50);
   }
 
@@ -85,9 +99,13 @@ export class Poller {
     }, delayMs);
   }
 
-  private async pollAll(): Promise<readonly SubscriptionPoll[]> {
+  private pollAll(): Promise<readonly SubscriptionPoll[]> {
+    return this.pollEach(this.deps.store.subscriptions());
+  }
+
+  private async pollEach(subscriptions: readonly SubscriptionRow[]): Promise<readonly SubscriptionPoll[]> {
     const out: SubscriptionPoll[] = [];
-    for (const subscription of this.deps.store.subscriptions()) {
+    for (const subscription of subscriptions) {
       if (this.controller.signal.aborted) break;
       out.push(await this.pollOne(subscription));
     }

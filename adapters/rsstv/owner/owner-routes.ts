@@ -17,7 +17,7 @@ import type { SubscriptionPoll } from '../consume/poller.js';
 import { CONTROL_CHARS, methodNotAllowed, readFields, sendError, sendHtml, sendJson } from '../http-util.js';
 import { ownerPageHtml } from '../pages/owner-page.js';
 import { friendFeedToken, ownerFeedToken } from '../publish/feed-route.js';
-import type { InviteRow, ItemRow, RsstvStore } from '../store/rsstv-store.js';
+import { inviteState, type ItemRow, type RsstvStore } from '../store/rsstv-store.js';
 import { hashToken, randomId, sameSecret } from '../store/tokens.js';
 import { friendStatus } from '../suggest/suggestions.js';
 
@@ -31,18 +31,13 @@ export interface OwnerRouteDeps {
   /** Whether start() has set up the owner token. */
   readonly ready: () => boolean;
   readonly pollNow: () => Promise<readonly SubscriptionPoll[]>;
-  readonly onSubscriptionsChanged: () => void;
+  /** The owner added a subscription (polled at once rather than at the next timer). */
+  readonly onSubscriptionAdded: (id: string) => void;
 }
 
 export function statusLine(item: Pick<ItemRow, 'status' | 'timer_id'> | undefined): string {
   if (item === undefined) return 'Pending';
   return item.status === 'OK' && item.timer_id !== null ? `OK ${item.timer_id}` : item.status;
-}
-
-function inviteState(invite: InviteRow, now: number): 'active' | 'revoked' | 'expired' {
-  if (invite.revoked_at !== null) return 'revoked';
-  if (invite.expires_at !== null && Date.parse(invite.expires_at) <= now) return 'expired';
-  return 'active';
 }
 
 function cleanName(value: string | undefined, max: number, what: string): string {
@@ -53,28 +48,30 @@ function cleanName(value: string | undefined, max: number, what: string): string
   return text;
 }
 
-function overview(deps: OwnerRouteDeps, ctx: RequestContext): Record<string, unknown> {
-  const { store } = deps;
-  const now = deps.clock.now();
-  const secret = deps.secret();
-  const origin = `${ctx.origin}${deps.basePath}`;
-  const invites = store.invites();
-  const names = new Map(invites.map((i) => [i.id, i.name]));
-  const subscriptions = store.subscriptions();
-  const subNames = new Map(subscriptions.map((s) => [s.id, s.name]));
-  return {
-    feedUrl: `${origin}/feed/${ownerFeedToken(secret, store.secret('feed_generation') ?? '1')}.xml`,
-    invites: invites.map((i) => ({
-      id: i.id,
-      name: i.name,
-      createdAt: i.created_at,
-      expiresAt: i.expires_at,
-      revokedAt: i.revoked_at,
-      state: inviteState(i, now),
-      ...(deps.config.publishPerFriend && inviteState(i, now) === 'active' ? { friendFeedUrl: `${origin}/feed/${i.id}/${friendFeedToken(secret, i.id)}.xml` } : {}),
-    })),
-    suggestions: store.allSuggestions().map((s) => {
-      const item = store.latestForGuid(s.guid);
+type Section = 'feedUrl' | 'invites' | 'suggestions' | 'subscriptions' | 'items';
+
+/** Each part of the owner's overview on its own, so a section's API call builds only that part. */
+const SECTIONS: Readonly<Record<Section, (deps: OwnerRouteDeps, origin: string, now: number) => unknown>> = {
+  feedUrl: ({ store, secret }, origin) => `${origin}/feed/${ownerFeedToken(secret(), store.secret('feed_generation') ?? '1')}.xml`,
+  invites: ({ store, secret, config }, origin, now) =>
+    store.invites().map((i) => {
+      const state = inviteState(i, now);
+      return {
+        id: i.id,
+        name: i.name,
+        createdAt: i.created_at,
+        expiresAt: i.expires_at,
+        revokedAt: i.revoked_at,
+        state,
+        ...(config.publishPerFriend && state === 'active' ? { friendFeedUrl: `${origin}/feed/${i.id}/${friendFeedToken(secret(), i.id)}.xml` } : {}),
+      };
+    }),
+  suggestions: ({ store }, _origin, now) => {
+    const names = new Map(store.invites().map((i) => [i.id, i.name]));
+    const suggestions = store.allSuggestions();
+    const latest = store.latestForGuids(suggestions.map((s) => s.guid));
+    return suggestions.map((s) => {
+      const item = latest.get(s.guid);
       const status = friendStatus(s, item, now).status;
       return {
         id: s.id,
@@ -92,9 +89,12 @@ function overview(deps: OwnerRouteDeps, ctx: RequestContext): Record<string, unk
         detail: item?.detail ?? '',
         timerId: item?.timer_id ?? null,
       };
-    }),
-    subscriptions: subscriptions.map((s) => ({ id: s.id, name: s.name, url: s.url, source: s.source, lastPolledAt: s.last_polled_at, lastResult: s.last_result })),
-    items: store.items(500).map((i) => ({
+    });
+  },
+  subscriptions: ({ store }) => store.subscriptions().map((s) => ({ id: s.id, name: s.name, url: s.url, source: s.source, lastPolledAt: s.last_polled_at, lastResult: s.last_result })),
+  items: ({ store }) => {
+    const subNames = new Map(store.subscriptions().map((s) => [s.id, s.name]));
+    return store.items(500).map((i) => ({
       subscription: subNames.get(i.subscription_id) ?? i.subscription_id,
       subscriptionId: i.subscription_id,
       guid: i.guid,
@@ -108,8 +108,14 @@ function overview(deps: OwnerRouteDeps, ctx: RequestContext): Record<string, unk
       timerId: i.timer_id,
       attempts: i.attempts,
       nextAttemptAt: i.next_attempt_at,
-    })),
-  };
+    }));
+  },
+};
+
+function overview(deps: OwnerRouteDeps, ctx: RequestContext, sections: readonly Section[] = Object.keys(SECTIONS) as Section[]): Record<string, unknown> {
+  const origin = `${ctx.origin}${deps.basePath}`;
+  const now = deps.clock.now();
+  return Object.fromEntries(sections.map((name) => [name, SECTIONS[name](deps, origin, now)]));
 }
 
 export async function handleOwner(deps: OwnerRouteDeps, parts: readonly string[], req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
@@ -143,7 +149,7 @@ export async function handleOwner(deps: OwnerRouteDeps, parts: readonly string[]
     case 'GET suggestions':
     case 'GET subscriptions':
     case 'GET items':
-      return sendJson(res, 200, { [name ?? '']: overview(deps, ctx)[name ?? ''] });
+      return sendJson(res, 200, overview(deps, ctx, [name as Section]));
     case 'POST invites': {
       const fields = await readFields(req, 8 * 1024);
       const friend = cleanName(fields['name'], 60, 'name');
@@ -170,7 +176,7 @@ export async function handleOwner(deps: OwnerRouteDeps, parts: readonly string[]
       if (!/^https?:\/\//i.test(url) || !URL.canParse(url) || url.length > 2000) throw new SidecarError('ERR_RSSTV_BAD_REQUEST', 'invalid-argument', 'url must be an http(s) URL');
       const subId = `own-${randomId()}`;
       store.upsertSubscription({ id: subId, name: label, url, source: 'owner' }, now);
-      deps.onSubscriptionsChanged();
+      deps.onSubscriptionAdded(subId);
       return sendJson(res, 201, { id: subId, name: label });
     }
     case 'DELETE subscriptions/:id':

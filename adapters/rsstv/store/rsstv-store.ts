@@ -21,6 +21,15 @@ export type InviteRow = {
   readonly revoked_at: string | null;
 };
 
+export type InviteState = 'active' | 'revoked' | 'expired';
+
+/** Whether an invite still authorises its friend at `now` (ms): revoked wins over expired. */
+export function inviteState(invite: Pick<InviteRow, 'revoked_at' | 'expires_at'>, now: number): InviteState {
+  if (invite.revoked_at !== null) return 'revoked';
+  if (invite.expires_at !== null && Date.parse(invite.expires_at) <= now) return 'expired';
+  return 'active';
+}
+
 export type SuggestionRow = {
   readonly id: string;
   readonly guid: string;
@@ -243,6 +252,14 @@ export class RsstvStore {
   /** The latest status any reader recorded for a guid (for the friend's view of a suggestion). */
   latestForGuid(guid: string): ItemRow | undefined {
     return this.db.get<ItemRow>('SELECT * FROM rsstv_items WHERE guid = ? ORDER BY updated_at DESC LIMIT 1', [guid]);
+  }
+
+  /** latestForGuid for many guids in one query (for lists of suggestions), by guid. */
+  latestForGuids(guids: readonly string[]): Map<string, ItemRow> {
+    if (guids.length === 0) return new Map();
+    const rows = this.db.all<ItemRow>('SELECT * FROM rsstv_items WHERE guid IN (SELECT value FROM json_each(?)) ORDER BY updated_at', [JSON.stringify(guids)]);
+    // Oldest first, so the latest row of each guid is the one the Map keeps.
+    return new Map(rows.map((r) => [r.guid, r]));
   }
 
   saveItem(row: Omit<ItemRow, 'first_seen_at'> & { readonly first_seen_at?: number }): void {

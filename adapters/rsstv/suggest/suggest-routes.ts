@@ -17,11 +17,11 @@ import { searchGuide } from '../guide/guide-search.js';
 import type { GuideSnapshot } from '../guide/guide-snapshot.js';
 import { methodNotAllowed, readFields, sendError, sendHtml, sendJson, sendRateLimited } from '../http-util.js';
 import { suggestPageHtml } from '../pages/suggest-page.js';
-import type { InviteRow, RsstvStore } from '../store/rsstv-store.js';
+import { inviteState, type InviteRow, type RsstvStore } from '../store/rsstv-store.js';
 import { deriveToken, looksLikeToken, sameSecret } from '../store/tokens.js';
 import { capText } from '../xml-text.js';
 import type { FailureLimiter } from './failure-limiter.js';
-import type { SuggestionService } from './suggestions.js';
+import { friendView, type SuggestionService } from './suggestions.js';
 
 export interface SuggestRouteDeps {
   readonly store: RsstvStore;
@@ -61,15 +61,16 @@ function checkInvite(deps: SuggestRouteDeps, token: string | undefined, ctx: Req
     sendError(res, 401, 'ERR_RSSTV_TOKEN_INVALID', 'an invite link is required');
     return { ok: false };
   }
-  if (invite.revoked_at !== null) {
-    sendError(res, 403, 'ERR_RSSTV_TOKEN_REVOKED', 'this invite link was revoked');
-    return { ok: false };
+  switch (inviteState(invite, now)) {
+    case 'revoked':
+      sendError(res, 403, 'ERR_RSSTV_TOKEN_REVOKED', 'this invite link was revoked');
+      return { ok: false };
+    case 'expired':
+      sendError(res, 403, 'ERR_RSSTV_TOKEN_EXPIRED', 'this invite link has expired');
+      return { ok: false };
+    case 'active':
+      return { ok: true, invite };
   }
-  if (invite.expires_at !== null && Date.parse(invite.expires_at) <= now) {
-    sendError(res, 403, 'ERR_RSSTV_TOKEN_EXPIRED', 'this invite link has expired');
-    return { ok: false };
-  }
-  return { ok: true, invite };
 }
 
 function hostOf(value: string | undefined): string | undefined {
@@ -137,8 +138,8 @@ async function postSuggestion(deps: SuggestRouteDeps, invite: InviteRow, req: In
     deps.counters['suggestions'] = (deps.counters['suggestions'] ?? 0) + 1;
     deps.onSuggested();
   }
-  const view = deps.suggestions.viewFor(invite.id, deps.clock.now()).find((s) => s.id === result.suggestion.id);
-  sendJson(res, result.kind === 'created' ? 201 : 200, { suggestion: view });
+  const { suggestion } = result;
+  sendJson(res, result.kind === 'created' ? 201 : 200, { suggestion: friendView(suggestion, deps.store.latestForGuid(suggestion.guid), deps.clock.now()) });
 }
 
 /** Handles `/s/…` (path segments after `s`). */

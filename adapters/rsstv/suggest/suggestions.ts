@@ -110,20 +110,25 @@ export class SuggestionService {
 
   /** The friend's own suggestions (newest first) with generic statuses. */
   viewFor(inviteId: string, now: number): FriendView[] {
-    return this.store.suggestionsOf(inviteId).map((s) => {
-      const { status, statusText } = friendStatus(s, this.store.latestForGuid(s.guid), now);
-      return {
-        id: s.id,
-        title: s.title,
-        ...(s.episode_title === null ? {} : { episodeTitle: s.episode_title }),
-        channel: `${s.channel_number} ${s.channel_name}`.trim(),
-        start: new Date(s.start_at).toISOString(),
-        end: new Date(s.end_at).toISOString(),
-        note: s.note,
-        suggestedAt: new Date(s.created_at).toISOString(),
-        status,
-        statusText,
-      };
-    });
+    const suggestions = this.store.suggestionsOf(inviteId);
+    const latest = this.store.latestForGuids(suggestions.map((s) => s.guid));
+    return suggestions.map((s) => friendView(s, latest.get(s.guid), now));
   }
+}
+
+/** One suggestion as its friend sees it, given the latest item any reader recorded for it. */
+export function friendView(s: SuggestionRow, item: ItemRow | undefined, now: number): FriendView {
+  const { status, statusText } = friendStatus(s, item, now);
+  return {
+    id: s.id,
+    title: s.title,
+    ...(s.episode_title === null ? {} : { episodeTitle: s.episode_title }),
+    channel: `${s.channel_number} ${s.channel_name}`.trim(),
+    start: new Date(s.start_at).toISOString(),
+    end: new Date(s.end_at).toISOString(),
+    note: s.note,
+    suggestedAt: new Date(s.created_at).toISOString(),
+    status,
+    statusText,
+  };
 }
