@@ -45,9 +45,6 @@ export interface PackageResult {
   readonly manifest: readonly ManifestPackage[];
   /** One per ABI, in COMPANION_BUILDS order. */
   readonly zips: readonly BuiltZip[];
-  /** The first (lowest-ABI) zip, kept for callers that know one. */
-  readonly zip: Buffer;
-  readonly zipName: string;
 }
 
 export interface PackageOptions {
@@ -89,9 +86,7 @@ export function packagePlugin(root: string, options: PackageOptions = {}): Packa
     sourceUrl: `${baseUrl}/v${pkg.version}/${z.name}`,
     checksum: createHash('md5').update(z.data).digest('hex'),
   }));
-  const [first] = zips;
-  if (first === undefined) throw new Error('COMPANION_BUILDS is empty');
-  return { manifest: buildManifest({ ...base, builds }), zips, zip: first.data, zipName: first.name };
+  return { manifest: buildManifest({ ...base, builds }), zips };
 }
 
 function zipFor(base: ManifestInput, build: CompanionBuild, dllDir: string): BuiltZip {

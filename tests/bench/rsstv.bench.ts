@@ -24,18 +24,10 @@ import { openDatabase } from '../../plugin/state/db.js';
 import { startAdapterHarness } from '../support/adapter-harness.js';
 import { FakeJellyfin } from '../support/fake-jellyfin.js';
 import { FeedServer, FriendClient, OwnerClient, feedXml, xmltvGuide } from '../integration/rsstv/support.js';
+import { quantile, round, vsTarget } from './stats.js';
 import type { BenchResult } from './types.js';
 
 const SLOT = 30 * 60_000;
-
-function percentile(samples: readonly number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
-}
 
 function feedGeneration(): BenchResult {
   const parsed = rsstvConfigSchema.safeParse({ maxFeedItems: 500, timeZone: 'Europe/Berlin' });
@@ -74,13 +66,12 @@ function feedGeneration(): BenchResult {
       samples.push(performance.now() - started);
       size = Buffer.byteLength(feed.xml);
     }
-    const p95 = percentile(samples, 95);
+    const p95 = quantile(samples, 0.95);
     return {
       name: 'feed of 500 items generated (p95)',
       value: round(p95),
       unit: 'ms',
-      baseline: 100,
-      ratio: round(100 / Math.max(p95, 0.01)),
+      ...vsTarget(p95, 100),
       target: 'p95 ≤ 100 ms',
       pass: p95 <= 100,
       notes: `${Math.round(size / 500)} bytes per item (target ≤ 1024)`,
@@ -134,8 +125,7 @@ async function scheduling(): Promise<readonly BenchResult[]> {
         name: '100 new items scheduled (500 channels, 20 000 programmes)',
         value: Math.round(ms),
         unit: 'ms',
-        baseline: 5000,
-        ratio: round(5000 / ms),
+        ...vsTarget(ms, 5000),
         target: '≤ 5000 ms',
         pass: ms <= 5000 && (statuses.get('OK') ?? 0) > 0,
         notes: `statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${fake.liveTv.timers.size} timers created`,
@@ -144,8 +134,7 @@ async function scheduling(): Promise<readonly BenchResult[]> {
         name: 'steady-state re-poll (304), CPU of the whole process incl. the stand-in',
         value: round(cpuMs),
         unit: 'ms CPU',
-        baseline: 50,
-        ratio: round(50 / Math.max(cpuMs, 0.01)),
+        ...vsTarget(cpuMs, 50),
         target: '≤ 50 ms CPU',
         pass: cpuMs <= 50,
         notes: `${round(steadyMs)} ms wall`,
@@ -197,16 +186,15 @@ async function suggestionPage(): Promise<BenchResult> {
         }
       }),
     );
-    const p95 = percentile(samples, 95);
+    const p95 = quantile(samples, 0.95);
     return {
       name: 'suggestion page p95, 20 concurrent clients for 10 s',
       value: round(p95),
       unit: 'ms',
-      baseline: 200,
-      ratio: round(200 / Math.max(p95, 0.01)),
+      ...vsTarget(p95, 200),
       target: 'p95 ≤ 200 ms',
       pass: p95 <= 200 && errors.length === 0,
-      notes: `${samples.length} requests, p50 ${round(percentile(samples, 50))} ms, ${errors.length} errors`,
+      notes: `${samples.length} requests, p50 ${round(quantile(samples, 0.5))} ms, ${errors.length} errors`,
     };
   } finally {
     await harness.stop();

@@ -7,7 +7,6 @@
  * - SD transcode of a 720p H.264 clip: throughput ≥ 0.95 × raw ffmpeg with the same arguments
  *   (through the real sidecar: registry, local folder, transcode service with spool).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -21,17 +20,74 @@ import { buildFfmpegArgs, flattenFfmpegArgs } from '../../plugin/transcode/profi
 import { tivoAdapter, type TivoConfig, type TivoDeviceSettings } from '../../adapters/tivo/index.js';
 import { capabilitiesForTsn } from '../../adapters/tivo/models.js';
 import { planTransfer, MIME_PS } from '../../adapters/tivo/transfer-plan.js';
+import { noTranscodesLeft } from '../support/adapter-harness.js';
 import { FakeJellyfin } from '../support/fake-jellyfin.js';
-import { makeClip } from '../support/media.js';
+import { makeClip, place } from '../support/media.js';
 import { findItem, TivoBrowser, TSN } from '../support/tivo/tivo-browser.js';
-import { place, startTivoHarness, TIVO_TEST_CONFIG } from '../support/tivo/tivo-harness.js';
+import { startTivoHarness, TIVO_TEST_CONFIG } from '../support/tivo/tivo-harness.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runRawFfmpeg } from './raw-ffmpeg.js';
+import { quantile } from './stats.js';
 import type { BenchResult } from './types.js';
 
-function p95(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0;
+/** QueryContainer and QueryServer answer times (ms) of the counted rounds. */
+interface QueryContainerTimes {
+  readonly listing: readonly number[];
+  readonly baseline: readonly number[];
+  /** Whether every listed item had a non-zero SourceSize. */
+  readonly filled: boolean;
+}
+
+/**
+ * `rounds` QueryContainer pages (ItemCount=8, anchored at `anchorUrl(round)`) on one keep-alive
+ * connection, each followed by a QueryServer as the baseline; the first 10 rounds warm up.
+ */
+async function measureQueryContainer(port: number, tsn: string, rounds: number, container: string, anchorUrl: (round: number) => string): Promise<QueryContainerTimes> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const get = (path: string): Promise<{ ms: number; body: string }> =>
+    new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const req = request({ host: '127.0.0.1', port, path, agent, headers: { tsn } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ ms: performance.now() - t0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const listing: number[] = [];
+  const baseline: number[] = [];
+  let filled = true;
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const r = await get(`/TiVoConnect?Command=QueryContainer&Container=${encodeURIComponent(container)}&SortOrder=Type,Title&ItemCount=8&AnchorItem=${encodeURIComponent(anchorUrl(i))}`);
+      if (i >= 10) listing.push(r.ms);
+      filled &&= (r.body.match(/<SourceSize>[1-9]\d*<\/SourceSize>/g) ?? []).length === (r.body.match(/<Item>/g) ?? []).length;
+      const b = await get('/TiVoConnect?Command=QueryServer');
+      if (i >= 10) baseline.push(b.ms);
+    }
+  } finally {
+    agent.destroy();
+  }
+  return { listing, baseline, filled };
+}
+
+/** The QueryContainer target: p95 < 20 ms with every SourceSize filled; `notes` go before the fill check. */
+function queryContainerResult(name: string, times: QueryContainerTimes, notes = ''): BenchResult {
+  const value = quantile(times.listing, 0.95);
+  const baseline = quantile(times.baseline, 0.95);
+  return {
+    name,
+    value,
+    unit: 'ms',
+    baseline,
+    ratio: value / Math.max(0.001, baseline),
+    target: 'p95 < 20 ms with all SourceSize filled',
+    pass: value < 20 && times.filled,
+    notes: `QueryServer p95 ${baseline.toFixed(2)} ms; ${notes}all sizes filled: ${times.filled}`,
+  };
 }
 
 function bigFolder(n: number): { library: LibraryFacade; folder: Folder; items: MediaItem[] } {
@@ -111,44 +167,10 @@ async function benchListing(): Promise<BenchResult> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const get = (path: string): Promise<{ ms: number; body: string }> =>
-    new Promise((resolve, reject) => {
-      const t0 = performance.now();
-      const req = request({ host: '127.0.0.1', port, path, agent, headers: { tsn: '540000000000001' } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ ms: performance.now() - t0, body }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  const listing: number[] = [];
-  const baseline: number[] = [];
-  let filled = true;
-  for (let i = 0; i < 200; i++) {
-    const anchor = items[(i * 4999) % items.length]!;
-    const r = await get(`/TiVoConnect?Command=QueryContainer&Container=big&SortOrder=Type,Title&ItemCount=8&AnchorItem=${encodeURIComponent(`/${anchor.id}/x.mpg`)}`);
-    if (i >= 10) listing.push(r.ms);
-    filled &&= (r.body.match(/<SourceSize>[1-9]\d*<\/SourceSize>/g) ?? []).length === (r.body.match(/<Item>/g) ?? []).length;
-    const b = await get('/TiVoConnect?Command=QueryServer');
-    if (i >= 10) baseline.push(b.ms);
-  }
-  agent.destroy();
+  const times = await measureQueryContainer(port, '540000000000001', 200, 'big', (i) => `/${items[(i * 4999) % items.length]!.id}/x.mpg`);
   await adapter.stop();
   await new Promise<void>((r) => server.close(() => r()));
-  const value = p95(listing);
-  return {
-    name: 'tivo QueryContainer p95 (10 000-item folder, ItemCount=8, sizes filled)',
-    value,
-    unit: 'ms',
-    baseline: p95(baseline),
-    ratio: value / Math.max(0.001, p95(baseline)),
-    target: 'p95 < 20 ms with all SourceSize filled',
-    pass: value < 20 && filled,
-    notes: `QueryServer p95 ${p95(baseline).toFixed(2)} ms; all sizes filled: ${filled}`,
-  };
+  return queryContainerResult('tivo QueryContainer p95 (10 000-item folder, ItemCount=8, sizes filled)', times);
 }
 
 async function firstBytes(port: number, path: string): Promise<{ ttfb: number; firstPack: number }> {
@@ -189,9 +211,7 @@ async function benchTransfer(): Promise<BenchResult[]> {
     // TTFB and first pack on a fresh transcode.
     const first = await firstBytes(harness.adapterPort(), a.Links.Content.Url);
     // That transcode runs on to the end without its client (spooled): let it finish first.
-    const idle = async (): Promise<void> => {
-      while (harness.composed.transcoder.active().length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    };
+    const idle = (): Promise<void> => noTranscodesLeft(harness, 120_000);
     await idle();
     const parsed = tivoAdapter.configSchema.safeParse({ ...TIVO_TEST_CONFIG });
     if (!parsed.success) throw new Error('config');
@@ -215,12 +235,7 @@ async function benchTransfer(): Promise<BenchResult[]> {
       };
       const raw = async (): Promise<number> => {
         const t1 = performance.now();
-        await new Promise<void>((resolve, reject) => {
-          const p = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
-          p.stdout.resume();
-          p.on('exit', () => resolve());
-          p.on('error', reject);
-        });
+        await runRawFfmpeg(args);
         return performance.now() - t1;
       };
       let rawMs: number;
@@ -270,42 +285,8 @@ async function benchJellyfinListing(): Promise<BenchResult> {
     const tivo = new TivoBrowser(() => port, TSN.s2);
     const container = await tivo.shareContainer('Home Videos');
     const page = await tivo.listing(container);
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const get = (path: string): Promise<{ ms: number; body: string }> =>
-      new Promise((resolve, reject) => {
-        const t0 = performance.now();
-        const req = request({ host: '127.0.0.1', port, path, agent, headers: { tsn: TSN.s2 } }, (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (body += c));
-          res.on('end', () => resolve({ ms: performance.now() - t0, body }));
-        });
-        req.on('error', reject);
-        req.end();
-      });
-    const listing: number[] = [];
-    const baseline: number[] = [];
-    let filled = true;
-    for (let i = 0; i < 150; i++) {
-      const anchor = page[(i * 4999) % page.length];
-      const r = await get(`/TiVoConnect?Command=QueryContainer&Container=${encodeURIComponent(container)}&SortOrder=Type,Title&ItemCount=8&AnchorItem=${encodeURIComponent(anchor?.Links.Content.Url ?? '')}`);
-      if (i >= 10) listing.push(r.ms);
-      filled &&= (r.body.match(/<SourceSize>[1-9]\d*<\/SourceSize>/g) ?? []).length === (r.body.match(/<Item>/g) ?? []).length;
-      const b = await get('/TiVoConnect?Command=QueryServer');
-      if (i >= 10) baseline.push(b.ms);
-    }
-    agent.destroy();
-    const value = p95(listing);
-    return {
-      name: 'tivo QueryContainer p95 through the sidecar, Jellyfin stand-in (10 000 items, ItemCount=8)',
-      value,
-      unit: 'ms',
-      baseline: p95(baseline),
-      ratio: value / Math.max(0.001, p95(baseline)),
-      target: 'p95 < 20 ms with all SourceSize filled',
-      pass: value < 20 && filled,
-      notes: `QueryServer p95 ${p95(baseline).toFixed(2)} ms; ${page.length} items listed; all sizes filled: ${filled}`,
-    };
+    const times = await measureQueryContainer(port, TSN.s2, 150, container, (i) => page[(i * 4999) % page.length]?.Links.Content.Url ?? '');
+    return queryContainerResult('tivo QueryContainer p95 through the sidecar, Jellyfin stand-in (10 000 items, ItemCount=8)', times, `${page.length} items listed; `);
   } finally {
     await harness.stop();
     await fake.close();

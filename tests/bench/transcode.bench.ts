@@ -23,8 +23,7 @@
  * which includes this bench's own socket consumer (an `onread` socket reading into one reused
  * buffer: no allocation per chunk).
  */
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +34,8 @@ import { createTranscodeService } from '../../plugin/transcode/transcode-service
 import type { TranscodeProfile, TranscodeRequest, TranscodeService } from '../../plugin/transcode/types.js';
 import { systemClock } from '../../plugin/util/clock.js';
 import { makeClip } from '../support/media.js';
+import { runRawFfmpeg } from './raw-ffmpeg.js';
+import { median, round } from './stats.js';
 import type { BenchResult } from './types.js';
 
 const CLIP_SECONDS = 50;
@@ -113,21 +114,11 @@ function meter(): Meter {
   };
 }
 
-/** Raw ffmpeg with the same argv, stdout (and stderr, where -progress goes) to /dev/null. */
+/** Raw ffmpeg with the same argv, metered like a service run. */
 async function runRaw(args: readonly string[]): Promise<Run> {
-  const devNull = openSync('/dev/null', 'w');
-  try {
-    const m = meter();
-    const child = spawn('ffmpeg', args, { stdio: ['ignore', devNull, devNull] });
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', resolve);
-    });
-    if (code !== 0) throw new Error(`raw ffmpeg exited with ${code}`);
-    return m.stop();
-  } finally {
-    closeSync(devNull);
-  }
+  const m = meter();
+  await runRawFfmpeg(args);
+  return m.stop();
 }
 
 /** Accepts one connection per run; the service output is piped into the accepted socket. */
@@ -235,16 +226,16 @@ export async function run(): Promise<readonly BenchResult[]> {
     const typical = median(service.map((r) => r.seconds));
     return {
       name,
-      value: round3(bytes / typical / 1e6),
+      value: round(bytes / typical / 1e6, 3),
       unit: 'MB/s',
-      baseline: round3(bytes / rawSeconds / 1e6),
-      ratio: round3(ratio),
+      baseline: round(bytes / rawSeconds / 1e6, 3),
+      ratio: round(ratio, 3),
       target: 'ratio ≥ 0.95 (service / raw ffmpeg > /dev/null)',
       pass: ratio >= 0.95,
       notes:
         `wall: median of ${ratios.length} per-round ratios, spread ${fixed(Math.min(...ratios))}–${fixed(Math.max(...ratios))} ` +
         `(${ratios.map(fixed).join('/')}); runs ${secs(service.map((r) => r.seconds))} s vs raw ${secs(raw.map((r) => r.seconds))} s; ` +
-        `${round3(CLIP_SECONDS / typical)}× realtime; ${bytes} bytes.\n` +
+        `${round(CLIP_SECONDS / typical, 3)}× realtime; ${bytes} bytes.\n` +
         `      cpu: ratio ${fixed(median(cpuRatios))} (${cpuRatios.map(fixed).join('/')}); ` +
         `ffmpeg ${secs(service.map((r) => r.ffmpegCpu))} s + node ${secs(service.map((r) => r.nodeCpu))} s ` +
         `vs raw ffmpeg ${secs(raw.map((r) => r.ffmpegCpu))} s (median raw total ${rawCpu.toFixed(2)} s); ` +
@@ -264,20 +255,10 @@ function isQuiet(runs: Record<Kind, Run[]>, i: number): boolean {
   return (['raw', 'direct', 'spooled'] as const).every((k) => (runs[k][i]?.othersCores ?? Number.POSITIVE_INFINITY) < QUIET_CORES);
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
-}
-
 function fixed(n: number): string {
   return n.toFixed(3);
 }
 
 function secs(values: readonly number[]): string {
   return values.map((v) => v.toFixed(2)).join('/');
-}
-
-function round3(n: number): number {
-  return Math.round(n * 1000) / 1000;
 }

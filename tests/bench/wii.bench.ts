@@ -18,12 +18,10 @@ import { fakeFlvSource } from '../support/wii/fake-flv-source.js';
 import { RtmpTestClient } from '../support/wii/rtmp-test-client.js';
 import { entryIdOf } from '../../plugin/library/local-folder/index.js';
 import { rtmpPort, startWiiHarness } from '../integration/wii/support/wii-harness.js';
+import { quantile, round } from './stats.js';
 import type { BenchResult } from './types.js';
 
-const p95 = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? NaN;
-};
+const p95 = (values: readonly number[]): number => quantile(values, 0.95);
 const isKey = (payload: Buffer): boolean => payload[0]! >> 4 === 1;
 
 /** ffmpeg alone: ms until the first FLV video tag on stdout. */
@@ -100,7 +98,7 @@ export async function run(): Promise<readonly BenchResult[]> {
     const speeds = clients.map(({ c, start }) => ((c.media().at(-1)?.timestamp ?? start * 1000) - start * 1000) / elapsed);
     for (const { c } of clients) c.close();
     const slowest = Math.min(...speeds);
-    results.push({ name: 'wii 4 simultaneous 720p → 480x272 streams, slowest', value: Math.round(slowest * 100) / 100, unit: '× realtime', target: 'each ≥ 1.0×', pass: slowest >= 1.0, notes: speeds.map((s) => s.toFixed(2)).join(', ') });
+    results.push({ name: 'wii 4 simultaneous 720p → 480x272 streams, slowest', value: round(slowest), unit: '× realtime', target: 'each ≥ 1.0×', pass: slowest >= 1.0, notes: speeds.map((s) => s.toFixed(2)).join(', ') });
   } finally {
     await harness.stop();
     rmSync(folder, { recursive: true, force: true });
@@ -150,7 +148,7 @@ export async function run(): Promise<readonly BenchResult[]> {
   const percentOfCore = (layerMs / (durationSeconds * 1000)) * 100;
   results.push({
     name: 'wii RTMP layer CPU per 1 Mbit/s stream (server + test client)',
-    value: Math.round(percentOfCore * 100) / 100,
+    value: round(percentOfCore),
     unit: '% of a core',
     baseline: Math.round(baselineMs),
     target: '≤ 5 %',

@@ -45,6 +45,8 @@ export interface HarnessOptions {
   readonly clock?: Clock;
   /** Data folder to use (kept at stop), e.g. to start the same sidecar twice; default a fresh temp folder (removed at stop). */
   readonly dataDir?: string;
+  /** Wait for one full library scan before returning (a local folder scans in the background after start); the harness stops if it fails. */
+  readonly waitForScan?: boolean;
 }
 
 export interface Harness {
@@ -98,7 +100,7 @@ export async function startAdapterHarness(options: HarnessOptions): Promise<Harn
     throw new Error(`adapter ${descriptor.id} was not created`);
   }
   let stopped = false;
-  return {
+  const harness: Harness = {
     app,
     composed,
     adapter,
@@ -114,4 +116,20 @@ export async function startAdapterHarness(options: HarnessOptions): Promise<Harn
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  if (!options.waitForScan) return harness;
+  try {
+    await composed.source.library.rescan();
+  } catch (error) {
+    await harness.stop();
+    throw error;
+  }
+  return harness;
+}
+
+/** Resolves once no transcode is running (or rejects after `timeoutMs`). */
+export async function noTranscodesLeft(harness: Harness, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (harness.composed.transcoder.active().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const left = harness.composed.transcoder.active().length;
+  if (left > 0) throw new Error(`${left} transcode(s) still running ${timeoutMs} ms later`);
 }

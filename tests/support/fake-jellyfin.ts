@@ -268,16 +268,8 @@ export class FakeJellyfin {
   }
 
   async close(): Promise<void> {
-    for (const c of this.children) c.kill('SIGKILL');
-    for (const ws of this.wss.clients) ws.terminate();
+    await this.goDown();
     this.wss.close();
-    if (!this.down) {
-      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-      this.server.closeAllConnections();
-      for (const s of this.connections) s.destroy();
-      await closed;
-      this.down = true;
-    }
     if (this.ownsMediaRoot) rmSync(this.mediaRoot, { recursive: true, force: true });
   }
 

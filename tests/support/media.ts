@@ -3,9 +3,9 @@
  * cached per process in a temp folder keyed by their spec, so suites share them.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, existsSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -106,7 +106,9 @@ export async function hasBinary(name: string): Promise<boolean> {
   }
 }
 
-/** Moves a finished file into place atomically (helper for fixtures written by tests). */
-export function publish(partial: string, target: string): void {
+/** Copies a clip into a library folder without the scanner seeing a half-written file (hidden names are skipped). */
+export function place(clip: string, target: string): void {
+  const partial = join(dirname(target), `.partial-${Math.random().toString(36).slice(2)}`);
+  copyFileSync(clip, partial);
   renameSync(partial, target);
 }

@@ -14,19 +14,14 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TranscodeSession } from '../../../plugin/index.js';
-import type { Harness } from '../../support/adapter-harness.js';
-import { hasBinary, makeClip } from '../../support/media.js';
+import { noTranscodesLeft, type Harness } from '../../support/adapter-harness.js';
+import { hasBinary, makeClip, place } from '../../support/media.js';
 import { JumpClock } from '../../support/tivo/jump-clock.js';
 import { findItem, TivoBrowser, TSN, type TivoItem } from '../../support/tivo/tivo-browser.js';
 import { tivoGet } from '../../support/tivo/tivo-client.js';
-import { CLIPS, place, startTivoHarness } from '../../support/tivo/tivo-harness.js';
+import { CLIPS, startTivoHarness } from '../../support/tivo/tivo-harness.js';
 
 const MINUTE = 60_000;
-
-async function untilNoTranscodes(harness: Harness): Promise<void> {
-  for (let i = 0; i < 600 && harness.composed.transcoder.active().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
-  assert.equal(harness.composed.transcoder.active().length, 0, 'a transcode is still running');
-}
 
 function ffmpegStarts(harness: Harness): number {
   return harness.logs().filter((r) => r.msg === 'ffmpeg starting').length;
@@ -74,7 +69,7 @@ describe('tivo transfers across a long absence and a busy transcoder (integratio
       const dropped = await tivo.get(item.Links.Content.Url, {}, { dropAfter: 300_000 });
       const got = dropped.body.length;
       assert.ok(got > 0);
-      await untilNoTranscodes(h); // ffmpeg runs to the end without its client
+      await noTranscodesLeft(h, 30_000); // ffmpeg runs to the end without its client
       clock.jump(5 * MINUTE); // the spool cleanup runs: five minutes unused, under the ten allowed
       assert.equal(spoolFiles(h), 1, 'the spool was deleted too early');
       const rest = await tivo.get(item.Links.Content.Url, { Range: `bytes=${got}-` });

@@ -8,7 +8,8 @@ import type { Harness } from '../../support/adapter-harness.js';
 import { hasBinary } from '../../support/media.js';
 import { RtmpTestClient } from '../../support/wii/rtmp-test-client.js';
 import { run } from './support/run.js';
-import { clipId, noTranscodesLeft, rtmpPort, startWiiHarness } from './support/wii-harness.js';
+import { noTranscodesLeft } from '../../support/adapter-harness.js';
+import { clipId, rtmpPort, startWiiHarness } from './support/wii-harness.js';
 
 const WII_UA = 'Opera/9.30 (Nintendo Wii; U; ; 3642; en)';
 

@@ -11,7 +11,8 @@ import type { Harness } from '../../support/adapter-harness.js';
 import { FakeJellyfin } from '../../support/fake-jellyfin.js';
 import { ffprobeJson, hasBinary, makeClip } from '../../support/media.js';
 import { run } from './support/run.js';
-import { TEST_CLIPS, noTranscodesLeft, rtmpPort, startWiiHarness } from './support/wii-harness.js';
+import { noTranscodesLeft } from '../../support/adapter-harness.js';
+import { TEST_CLIPS, rtmpPort, startWiiHarness } from './support/wii-harness.js';
 
 const WII_UA = 'Opera/9.30 (Nintendo Wii; U; ; 3642; en)';
 

@@ -17,7 +17,8 @@ import type { Harness } from '../../support/adapter-harness.js';
 import { ffprobeJson, hasBinary, makeClip } from '../../support/media.js';
 import { RtmpTestClient, type ReceivedMessage } from '../../support/wii/rtmp-test-client.js';
 import { run } from './support/run.js';
-import { TEST_CLIPS, clipId, noTranscodesLeft, rtmpPort, startWiiHarness } from './support/wii-harness.js';
+import { noTranscodesLeft } from '../../support/adapter-harness.js';
+import { TEST_CLIPS, clipId, rtmpPort, startWiiHarness } from './support/wii-harness.js';
 
 const LONG_PAUSE_MS = Number(process.env['WII_LONG_PAUSE_MS'] ?? 4000);
 const PING_INTERVAL_MS = 500;

@@ -3,7 +3,7 @@
  * movies, a series with a season, posters), and the player SWF and progressive-FLV debug path.
  */
 import { strict as assert } from 'node:assert';
-import type { Harness } from '../../support/adapter-harness.js';
+import { noTranscodesLeft, type Harness } from '../../support/adapter-harness.js';
 import { hasBinary } from '../../support/media.js';
 import { run } from './support/run.js';
 import { rtmpPort, startWiiHarness } from './support/wii-harness.js';
@@ -106,8 +106,6 @@ describe('Wii pages (integration: the real sidecar over the demo library)', func
     const r = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', `${harness.deviceBaseUrl}/wii/flv/${id}`]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n').sort(), ['flv1', 'mp3']);
-    const deadline = Date.now() + 3000;
-    while (harness.composed.transcoder.active().length > 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
-    assert.equal(harness.composed.transcoder.active().length, 0);
+    await noTranscodesLeft(harness);
   });
 });

@@ -13,7 +13,8 @@ import type { Harness } from '../../support/adapter-harness.js';
 import { hasBinary } from '../../support/media.js';
 import { repoRoot } from '../../support/paths.js';
 import { ruffleDir, startRufflePageServer, type RufflePageServer } from './support/ruffle-page-server.js';
-import { clipId, noTranscodesLeft, startWiiHarness } from './support/wii-harness.js';
+import { noTranscodesLeft } from '../../support/adapter-harness.js';
+import { clipId, startWiiHarness } from './support/wii-harness.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync'];

@@ -8,7 +8,8 @@ import type { Harness } from '../../support/adapter-harness.js';
 import { ffprobeJson, hasBinary } from '../../support/media.js';
 import { RtmpTestClient, type ReceivedMessage } from '../../support/wii/rtmp-test-client.js';
 import { run } from './support/run.js';
-import { clipId, noTranscodesLeft as noneLeft, rtmpPort, startWiiHarness } from './support/wii-harness.js';
+import { noTranscodesLeft as noneLeft } from '../../support/adapter-harness.js';
+import { clipId, rtmpPort, startWiiHarness } from './support/wii-harness.js';
 
 const isVideoKey = (m: ReceivedMessage): boolean => m.type === MessageType.video && (m.payload[0]! >> 4) === 1;
 

@@ -9,8 +9,6 @@ import { join } from 'node:path';
 import { repoRoot } from '../paths.js';
 import { freePort } from '../cli.js';
 
-export { freePort };
-
 export const PYTHON = '/usr/bin/python3';
 
 export interface CameraOptions {

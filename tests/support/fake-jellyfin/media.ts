@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { param } from './http-helpers.js';
 
 const CODEC = /^[a-zA-Z0-9\-._,|]{0,40}$/;
 
@@ -71,20 +72,15 @@ function scaleFilter(maxWidth: number | undefined, maxHeight: number | undefined
 }
 
 function num(q: URLSearchParams, name: string): number | undefined {
-  for (const [k, v] of q) if (k.toLowerCase() === name.toLowerCase()) return Number(v);
-  return undefined;
-}
-
-function str(q: URLSearchParams, name: string): string | undefined {
-  for (const [k, v] of q) if (k.toLowerCase() === name.toLowerCase()) return v;
-  return undefined;
+  const v = param(q, name);
+  return v === undefined ? undefined : Number(v);
 }
 
 /** Progressive transcode with the requested codecs; returns the ffmpeg child (or undefined on 400). */
 export function serveTranscode(req: IncomingMessage, res: ServerResponse, file: string, container: string, query: URLSearchParams): ChildProcess | undefined {
   const muxer = MUXERS[container];
-  const videoCodec = (str(query, 'videoCodec') ?? 'h264').split(',')[0] ?? 'h264';
-  const audioCodec = (str(query, 'audioCodec') ?? (container === 'mp4' || container === 'mkv' ? 'aac' : 'mp3')).split(',')[0] ?? 'aac';
+  const videoCodec = (param(query, 'videoCodec') ?? 'h264').split(',')[0] ?? 'h264';
+  const audioCodec = (param(query, 'audioCodec') ?? (container === 'mp4' || container === 'mkv' ? 'aac' : 'mp3')).split(',')[0] ?? 'aac';
   if (muxer === undefined || !CODEC.test(videoCodec) || !CODEC.test(audioCodec)) {
     res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Invalid container or codec');
     return undefined;

@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { COMPANION_BUILDS, PLUGIN_GUID } from '../../../plugin/catalog/manifest.js';
+import { json, param, problem } from './http-helpers.js';
 import type { FakeResponse } from './router.js';
 import { compareCatalogVersions as compareVersions } from '../../../plugin/catalog/manifest.js';
 import { readZipEntries } from '../../../plugin/catalog/zip.js';
@@ -41,9 +42,6 @@ export interface FakeInstall {
   readonly sourceUrl: string;
   readonly files: readonly string[];
 }
-
-const json = (status: number, body?: unknown): FakeResponse => ({ kind: 'json', status, ...(body === undefined ? {} : { body }) });
-const problem = (status: number, title: string): FakeResponse => json(status, { type: 'https://tools.ietf.org/html/rfc9110#section-15.5.5', title, status });
 
 /** The companion configuration's C# defaults (PluginConfiguration.cs). */
 export function defaultCompanionConfig(): Record<string, unknown> {
@@ -100,10 +98,9 @@ export async function installPackage(
   name: string,
   query: URLSearchParams,
 ): Promise<FakeResponse> {
-  const get = (key: string): string | undefined => [...query].find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
-  const assemblyGuid = get('assemblyGuid')?.replace(/-/g, '').toLowerCase();
-  const wantedVersion = get('version');
-  const repositoryUrl = get('repositoryUrl');
+  const assemblyGuid = param(query, 'assemblyGuid')?.replace(/-/g, '').toLowerCase();
+  const wantedVersion = param(query, 'version');
+  const repositoryUrl = param(query, 'repositoryUrl');
   const candidates: { repo: string; pkgName: string; guid: string; version: CatalogVersion }[] = [];
   for (const repo of state.repositories.filter((r) => r.Enabled && r.Url !== null)) {
     let manifest: unknown;

@@ -4,7 +4,8 @@
  * Query parameter names are case-insensitive and arrays may be repeated or comma-separated,
  * as in ASP.NET.
  */
-import { guid, jellyfinDate } from './ids.js';
+import { json, param, problem } from './http-helpers.js';
+import { jellyfinDate } from './ids.js';
 import { ALL_FIELDS, isFolder, itemDto, SERVER_ID, type FakeItem, type FakeLibrary, type FakeUser } from './library.js';
 import type { FakeLiveTv } from './live-tv.js';
 import type { FakeSessions } from './sessions.js';
@@ -43,15 +44,6 @@ export interface RouterState {
   /** Completed POST /Packages/Installed calls. */
   readonly installs: FakeInstall[];
   readonly breakages: Map<string, Breakage>;
-}
-
-const json = (status: number, body?: unknown): FakeResponse => ({ kind: 'json', status, ...(body === undefined ? {} : { body }) });
-const problem = (status: number, title: string): FakeResponse => json(status, { type: 'https://tools.ietf.org/html/rfc9110#section-15.5.5', title, status });
-
-function param(q: URLSearchParams, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [k, v] of q) if (k.toLowerCase() === lower) return v;
-  return undefined;
 }
 
 function list(q: URLSearchParams, name: string): string[] {
@@ -385,10 +377,4 @@ export function breakResponse(breakage: Breakage): FakeResponse {
     case 'status-500':
       return problem(500, 'Internal Server Error');
   }
-}
-
-/** A fresh plugin id (GUID "D" form, as /Plugins lists it). */
-export function pluginId(name: string): string {
-  const g = guid(`plugin:${name}`);
-  return `${g.slice(0, 8)}-${g.slice(8, 12)}-${g.slice(12, 16)}-${g.slice(16, 20)}-${g.slice(20)}`;
 }

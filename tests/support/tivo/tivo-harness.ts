@@ -4,14 +4,14 @@
  * adapter on loopback only: the HMO listener on 127.0.0.1:0, beacons and mDNS off unless a test
  * turns them on with loopback targets. Also the media libraries the suites share.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { tivoAdapter } from '../../../adapters/tivo/index.js';
 import type { Clock } from '../../../plugin/index.js';
 import { startAdapterHarness, type Harness, type HarnessDevice } from '../adapter-harness.js';
 import type { FakeJellyfin } from '../fake-jellyfin.js';
-import { ffprobeJson, makeClip, type ClipSpec } from '../media.js';
+import { ffprobeJson, makeClip, place, type ClipSpec } from '../media.js';
 
 /** Loopback-only TiVo config: HMO on 127.0.0.1:0, no beacons, no mDNS. */
 export const TIVO_TEST_CONFIG = { port: 0, bind: '127.0.0.1', beacon: { enabled: false }, mdns: { enabled: false } } as const;
@@ -27,9 +27,9 @@ export interface TivoHarnessOptions {
 }
 
 /** Starts the sidecar and, for a local folder, waits for its first full scan. */
-export async function startTivoHarness(options: TivoHarnessOptions): Promise<Harness> {
+export function startTivoHarness(options: TivoHarnessOptions): Promise<Harness> {
   const source = options.source;
-  const harness = await startAdapterHarness({
+  return startAdapterHarness({
     descriptor: tivoAdapter,
     config: { ...TIVO_TEST_CONFIG, ...options.config },
     ...('local' in source ? { source: 'local' as const, mediaRoot: source.local } : { source }),
@@ -38,22 +38,8 @@ export async function startTivoHarness(options: TivoHarnessOptions): Promise<Har
     ...(options.core ? { core: options.core } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    waitForScan: 'local' in source,
   });
-  if (!('local' in source)) return harness;
-  try {
-    await harness.composed.source.library.rescan();
-  } catch (error) {
-    await harness.stop();
-    throw error;
-  }
-  return harness;
-}
-
-/** Copies a clip into a library folder without the scanner seeing a half-written file. */
-export function place(clip: string, target: string): void {
-  const partial = join(dirname(target), `.partial-${Math.random().toString(36).slice(2)}`);
-  copyFileSync(clip, partial);
-  renameSync(partial, target);
 }
 
 /** Clips of the local test library (small: 2 cores are shared). */

@@ -28,7 +28,8 @@ export class RtmpTestClient {
   private buffer = Buffer.alloc(0);
   private phase: 's0s1s2' | 'open' = 's0s1s2';
   private txn = 1;
-  private listeners: (() => void)[] = [];
+  /** One per pending waitUntil, removed when it settles; called after every change. */
+  private readonly listeners = new Set<() => void>();
   closed = false;
   handshakeValid: boolean | undefined;
   /** Answer the server's PingRequests (every Flash player does); false plays a vanished peer. */
@@ -57,9 +58,7 @@ export class RtmpTestClient {
   }
 
   private notify(): void {
-    const l = this.listeners;
-    this.listeners = [];
-    for (const f of l) f();
+    for (const f of this.listeners) f();
   }
 
   private onData(d: Buffer): void {
@@ -113,18 +112,19 @@ export class RtmpTestClient {
         settled = true;
         clearTimeout(timer);
         clearInterval(poll);
+        this.listeners.delete(check);
         if (error) reject(error);
         else resolve();
       };
-      const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}`)), timeoutMs);
-      // Also poll: some conditions (a producer stopping) come with no message.
-      const poll = setInterval(() => check(), 25);
       const check = (): void => {
         if (settled) return;
         if (predicate()) finish();
-        else if (this.closed) finish(predicate() ? undefined : new Error(`connection closed while waiting for ${what}`));
-        else this.listeners.push(check);
+        else if (this.closed) finish(new Error(`connection closed while waiting for ${what}`));
       };
+      const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      // Also poll: some conditions (a producer stopping) come with no message.
+      const poll = setInterval(check, 25);
+      this.listeners.add(check);
       check();
     });
   }
@@ -136,7 +136,11 @@ export class RtmpTestClient {
   }
 
   findStatus(code: string, after = 0): ReceivedMessage | undefined {
-    return this.messages.slice(after).find((m) => m.values?.some((v) => isAmfObject(v) && v['code'] === code));
+    for (let i = after; i < this.messages.length; i++) {
+      const m = this.messages[i];
+      if (m?.values?.some((v) => isAmfObject(v) && v['code'] === code)) return m;
+    }
+    return undefined;
   }
 
   statusCodes(): string[] {

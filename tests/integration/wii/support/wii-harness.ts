@@ -3,14 +3,16 @@
  * registry, library source, transcode service and listeners) with the Wii adapter enabled on
  * free loopback ports, plus a small local media folder of generated clips for the RTMP tests.
  */
-import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wiiAdapter } from '../../../../adapters/wii/index.js';
 import { entryIdOf } from '../../../../plugin/library/local-folder/index.js';
 import { startAdapterHarness, type Harness, type HarnessDevice } from '../../../support/adapter-harness.js';
 import type { FakeJellyfin } from '../../../support/fake-jellyfin.js';
-import { makeClip, type ClipSpec } from '../../../support/media.js';
+import { makeClip, place, type ClipSpec } from '../../../support/media.js';
+
+// The Wii suites import it from here with the rest of their harness.
 
 /** Clips of the generated test library, by file name under `Clips/`. */
 export const TEST_CLIPS = {
@@ -29,11 +31,7 @@ export function ensureClipLibrary(): Promise<string> {
     mkdirSync(join(root, 'Clips'), { recursive: true });
     for (const [name, spec] of Object.entries(TEST_CLIPS)) {
       const target = join(root, 'Clips', `${name}.mp4`);
-      if (existsSync(target)) continue;
-      // Hidden while copying: the library scanner skips hidden names.
-      const partial = join(root, 'Clips', `.${name}.mp4`);
-      copyFileSync(await makeClip(spec), partial);
-      renameSync(partial, target);
+      if (!existsSync(target)) place(await makeClip(spec), target);
     }
     return root;
   })();
@@ -61,7 +59,7 @@ export const WII_TEST_CONFIG = { rtmpPort: 0, rtmpHost: '127.0.0.1', httpFlv: tr
 export async function startWiiHarness(options: WiiHarnessOptions = {}): Promise<Harness> {
   const source = options.source ?? 'clips';
   const local = source === 'clips' || source === 'demo' || 'folder' in source;
-  const harness = await startAdapterHarness({
+  return startAdapterHarness({
     descriptor: wiiAdapter,
     config: { ...WII_TEST_CONFIG, ...options.config },
     ...(source === 'clips'
@@ -74,27 +72,11 @@ export async function startWiiHarness(options: WiiHarnessOptions = {}): Promise<
     ...(options.devices ? { devices: options.devices } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     core: options.core ?? { transcode: { maxConcurrent: 8 } },
+    waitForScan: local,
   });
-  // The local folder scans in the background after start: wait for one full scan.
-  if (!local) return harness;
-  try {
-    await harness.composed.source.library.rescan();
-  } catch (error) {
-    await harness.stop();
-    throw error;
-  }
-  return harness;
 }
 
 /** The Wii adapter's bound RTMP port. */
 export function rtmpPort(harness: Harness): number {
   return harness.adapter.health().ports?.['rtmp'] ?? 0;
-}
-
-/** Resolves once no transcode is running (or rejects after `timeoutMs`). */
-export async function noTranscodesLeft(harness: Harness, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (harness.composed.transcoder.active().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  const left = harness.composed.transcoder.active().length;
-  if (left > 0) throw new Error(`${left} transcode(s) still running ${timeoutMs} ms later`);
 }
