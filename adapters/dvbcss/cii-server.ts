@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import { CII_PROTOCOL_VERSION, diffCii, fullCii, serialiseCii, type CiiMessage, type CiiState, type TimelineOption } from './cii-message.js';
 import { presentationPrivate, type Presentation } from './presentation.js';
 import type { Follower } from './session-tracker.js';
-import { sendText } from './ws-send.js';
+import { sendFrame } from './ws-send.js';
 
 /** Per-connection facts that do not come from playback. */
 export interface CiiEndpointInfo {
@@ -39,7 +39,7 @@ export interface CiiConnectionHooks {
 export function serveCii(ws: WebSocket, follower: Follower, info: CiiEndpointInfo, hooks: CiiConnectionHooks): void {
   let sent = ciiStateFor(follower.current(), info);
   const send = (message: CiiMessage): void => {
-    if (sendText(ws, serialiseCii(message))) hooks.onMessageSent(message);
+    if (sendFrame(ws, serialiseCii(message))) hooks.onMessageSent(message);
   };
   send(fullCii(sent));
   const off = follower.onChange((p) => {

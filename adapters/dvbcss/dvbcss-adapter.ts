@@ -10,17 +10,18 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   SidecarError,
   errorMessage,
+  normalizeIp,
   type Adapter,
   type AdapterContext,
   type AdapterHealth,
   type AdapterState,
   type DeviceContext,
-  type DeviceIdentity,
   type PlaybackSession,
 } from '../../plugin/index.js';
 import { serveCii, type CiiEndpointInfo } from './cii-server.js';
 import type { TimelineOption } from './cii-message.js';
 import type { DvbcssConfig, DvbcssDeviceSettings } from './config.js';
+import { requestIdentity } from './device-identity.js';
 import { clientFacingHost, endpointPath, parseEndpoint, type Endpoint } from './endpoints.js';
 import { companionHost, companionUrl } from './page/companion-link.js';
 import { createCompanionRoutes } from './page/companion-routes.js';
@@ -33,10 +34,6 @@ import { createWallClockUdp, type WallClockUdp } from './wallclock-udp.js';
 import { serveWallClockWs } from './wallclock-ws.js';
 
 type Context = AdapterContext<DvbcssConfig, DvbcssDeviceSettings>;
-
-/** How long a UDP source address's registry decision is reused (cleared on any registry change). */
-const UDP_DECISION_TTL_MS = 10_000;
-const UDP_DECISION_CACHE_MAX = 4096;
 
 interface Counters {
   ciiConnections: number;
@@ -73,7 +70,6 @@ export class DvbcssAdapter implements Adapter {
   private parameters: WallClockParameters | undefined;
   private wsPort = 0;
   private companionLink = '';
-  private readonly udpDecisions = new Map<string, { readonly allowed: boolean; readonly until: number }>();
   private offDevices: (() => void) | undefined;
   private started = false;
   private stopped = false;
@@ -111,16 +107,6 @@ export class DvbcssAdapter implements Adapter {
     return link;
   }
 
-  /** The tracker (the companion page lists its sessions). */
-  sessionTracker(): SessionTracker {
-    return this.tracker;
-  }
-
-  /** Bound WebSocket port (0 before start). */
-  webSocketPort(): number {
-    return this.wsPort;
-  }
-
   /** Bound UDP wall-clock port (0 before start). */
   wallClockPort(): number {
     return this.udp?.port() ?? 0;
@@ -132,10 +118,7 @@ export class DvbcssAdapter implements Adapter {
     const { config, clock, log } = this.context;
     try {
       this.parameters = wallClockParameters(clock, { precisionLog2: config.wcPrecisionLog2, maxFreqErrorPpm: config.wcMaxFreqErrorPpm, followUp: config.wcFollowUp });
-      this.offDevices = this.context.devices.onChange(() => {
-        this.udpDecisions.clear();
-        this.udp?.forgetDecisions();
-      });
+      this.offDevices = this.context.devices.onChange(() => this.udp?.forgetDecisions());
       this.tracker.start();
       this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, clientTracking: true, perMessageDeflate: false });
       const http = createServer((req, res) => {
@@ -226,7 +209,7 @@ export class DvbcssAdapter implements Adapter {
 
   private onConnection(ws: WebSocket, req: IncomingMessage, endpoint: Endpoint): void {
     ws.on('error', (err) => this.context.log.debug('dvbcss socket error', { error: err.message }));
-    const resolution = this.context.devices.resolve(identityOf(req));
+    const resolution = this.context.devices.resolve(requestIdentity(normalizeIp(req.socket.remoteAddress ?? ''), req.headers));
     if (resolution.status !== 'allowed') {
       this.counters.refusedConnections++;
       ws.close(1008, resolution.status === 'held' ? 'device awaiting approval' : 'device not allowed');
@@ -294,17 +277,11 @@ export class DvbcssAdapter implements Adapter {
   /**
    * UDP has no handshake, so each source address is checked against the device registry like a
    * connection would be; only `allowed` is answered (held and refused addresses get silence).
-   * Decisions are cached briefly so a 200 requests/s client costs one map lookup per packet.
+   * The responder caches the answer per address (WC_DECISION_TTL_MS).
    */
   private allowUdp(address: string): boolean {
-    const ip = normaliseIp(address);
-    const now = this.context.clock.now();
-    const cached = this.udpDecisions.get(ip);
-    if (cached !== undefined && cached.until > now) return cached.allowed;
-    const allowed = this.context.devices.resolve({ ip, key: ip }).status === 'allowed';
-    if (this.udpDecisions.size >= UDP_DECISION_CACHE_MAX) this.udpDecisions.clear();
-    this.udpDecisions.set(ip, { allowed, until: now + UDP_DECISION_TTL_MS });
-    return allowed;
+    const ip = normalizeIp(address);
+    return this.context.devices.resolve({ ip, key: ip }).status === 'allowed';
   }
 
   private setState(state: AdapterState, detail: string): void {
@@ -312,20 +289,6 @@ export class DvbcssAdapter implements Adapter {
     this.detail = detail;
     this.since = new Date(this.context.clock.now()).toISOString();
   }
-}
-
-function identityOf(req: IncomingMessage): DeviceIdentity {
-  const ip = normaliseIp(req.socket.remoteAddress ?? '');
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  const userAgent = req.headers['user-agent'];
-  return { ip, key: ip, headers, ...(userAgent === undefined ? {} : { userAgent }) };
-}
-
-function normaliseIp(address: string): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {

@@ -48,8 +48,8 @@ export interface TrackedSession {
   readonly settling?: { readonly reportNs: bigint; readonly untilNs: bigint };
 }
 
-export const PRIVATE_SESSION_TYPE = 'urn:x-jellybridge:css:session';
-export const PRIVATE_ITEM_TYPE = 'urn:x-jellybridge:css:now-playing';
+const PRIVATE_SESSION_TYPE = 'urn:x-jellybridge:css:session';
+const PRIVATE_ITEM_TYPE = 'urn:x-jellybridge:css:now-playing';
 
 /** A spec's path suffix (shared by the CII and TS endpoints of one follow target). */
 export function followSpecPath(spec: FollowSpec): string {

@@ -7,7 +7,7 @@
  */
 
 /** Prefix of BBC's private elapsed-time selector; the tick rate follows the last colon. */
-export const SIMPLE_ELAPSED_TIME_PREFIX = 'tag:rd.bbc.co.uk,2015-12-08:dvb:css:timeline:simple-elapsed-time:';
+const SIMPLE_ELAPSED_TIME_PREFIX = 'tag:rd.bbc.co.uk,2015-12-08:dvb:css:timeline:simple-elapsed-time:';
 
 /** The selector offered in CII: milliseconds, Jellyfin's report granularity. */
 export const DEFAULT_TIMELINE_SELECTOR = `${SIMPLE_ELAPSED_TIME_PREFIX}1000`;

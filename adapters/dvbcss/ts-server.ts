@@ -9,7 +9,7 @@ import type { Clock } from '../../plugin/index.js';
 import type { Follower } from './session-tracker.js';
 import { controlTimestampFor, needsControlTimestamp, parseTimelineSelector, stemMatches, type SentTimeline, type WantedTimeline } from './timeline.js';
 import { parseTsClientMessage, serialiseControlTimestamp, type ControlTimestamp, type SetupData } from './ts-message.js';
-import { sendText } from './ws-send.js';
+import { sendFrame } from './ws-send.js';
 
 export interface TsConnectionOptions {
   readonly clock: Clock;
@@ -40,7 +40,7 @@ export function serveTs(ws: WebSocket, follower: Follower, options: TsConnection
       ct = { contentTime: null, wallClockTime: options.clock.monotonicNs(), timelineSpeedMultiplier: null };
       last = { contentId: wanted.contentId };
     }
-    if (sendText(ws, serialiseControlTimestamp(ct))) options.onControlTimestamp(ct);
+    if (sendFrame(ws, serialiseControlTimestamp(ct))) options.onControlTimestamp(ct);
   };
 
   const off = follower.onChange(evaluate);

@@ -9,11 +9,7 @@ import { lookup } from 'node:dns/promises';
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import type { Clock } from '../../plugin/index.js';
-import type { WallClockParameters } from './wallclock-responder.js';
-import type { WallClockUdp, WallClockUdpCounters, WallClockUdpOptions } from './wallclock-udp.js';
-
-/** How long a registry decision is cached in the thread (the adapter's own cache uses the same). */
-export const NATIVE_VERDICT_TTL_MS = 10_000;
+import { WC_DECISION_TTL_MS, type WallClockUdp, type WallClockUdpCounters, type WallClockUdpOptions } from './wallclock-udp.js';
 
 /** Opaque handle of an open responder. */
 type Handle = object & { readonly __brand?: 'wallclock-responder' };
@@ -22,7 +18,7 @@ type Handle = object & { readonly __brand?: 'wallclock-responder' };
 interface ResponderBinding {
   open(
     options: { address: string; port: number; precisionLog2: number; maxFreqError: number; followUp: boolean; verdictTtlMs: number },
-    onUnknown: (sender: Buffer, address: string, port: number, request: Buffer, t2: bigint) => void,
+    onUnknown: (sender: Buffer, address: string, request: Buffer, t2: bigint) => void,
   ): Handle;
   port(handle: Handle): number;
   answer(handle: Handle, sender: Buffer, request: Buffer, t2: bigint): void;
@@ -75,6 +71,7 @@ export function nativeResponderAvailability(clock: Clock): NativeAvailability {
 export class NativeWallClockUdpServer implements WallClockUdp {
   readonly kind = 'native';
   private handle: Handle | undefined;
+  private boundPort = 0;
   private deferredErrors = 0;
   /** The thread's counters as they stood when it was stopped (health still reports them). */
   private final: WallClockUdpCounters | undefined;
@@ -93,14 +90,13 @@ export class NativeWallClockUdpServer implements WallClockUdp {
   async start(): Promise<number> {
     const { host, port, parameters } = this.options;
     const address = isIP(host) !== 0 ? host : (await lookup(host)).address;
-    this.handle = this.binding.open({ address, port, ...nativeParameters(parameters), verdictTtlMs: NATIVE_VERDICT_TTL_MS }, (sender, from, _port, request, t2) =>
-      this.handleUnknown(sender, from, request, t2),
-    );
-    return this.binding.port(this.handle);
+    this.handle = this.binding.open({ address, port, ...parameters, verdictTtlMs: WC_DECISION_TTL_MS }, (sender, from, request, t2) => this.handleUnknown(sender, from, request, t2));
+    this.boundPort = this.binding.port(this.handle);
+    return this.boundPort;
   }
 
   port(): number {
-    return this.handle === undefined ? 0 : this.binding.port(this.handle);
+    return this.handle === undefined ? 0 : this.boundPort;
   }
 
   forgetDecisions(): void {
@@ -133,8 +129,4 @@ export class NativeWallClockUdpServer implements WallClockUdp {
       this.options.log.warn('wall clock request not answered', { code: 'ERR_DVBCSS_WC_SOCKET', error: err instanceof Error ? err.message : String(err) });
     }
   }
-}
-
-function nativeParameters(p: WallClockParameters): { precisionLog2: number; maxFreqError: number; followUp: boolean } {
-  return { precisionLog2: p.precisionLog2, maxFreqError: p.maxFreqError, followUp: p.followUp };
 }

@@ -9,7 +9,10 @@ import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from '
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { buildWcFollowUp, buildWcResponse, isWcRequest, WC_TYPE } from './wallclock-codec.js';
-import type { WallClockUdp, WallClockUdpCounters, WallClockUdpOptions } from './wallclock-udp.js';
+import { WC_DECISION_TTL_MS, type WallClockUdp, type WallClockUdpCounters, type WallClockUdpOptions } from './wallclock-udp.js';
+
+/** Cached decisions at most; the whole cache is dropped when full (a new address costs one registry lookup). */
+const DECISION_CACHE_MAX = 4096;
 
 /**
  * Resolves an IP literal synchronously. A reply goes to `rinfo.address`, always a literal, but
@@ -27,6 +30,9 @@ export class WallClockUdpServer implements WallClockUdp {
   readonly kind = 'js';
   readonly counters: WallClockUdpCounters = { requests: 0, ignored: 0, refused: 0, sendErrors: 0, overflow: 0 };
   private socket: Socket | undefined;
+  private boundPort = 0;
+  /** Registry decisions per source address, so a 200 requests/s client costs one map lookup. */
+  private readonly decisions = new Map<string, { readonly allowed: boolean; readonly until: number }>();
 
   constructor(private readonly options: WallClockUdpOptions) {}
 
@@ -44,16 +50,16 @@ export class WallClockUdpServer implements WallClockUdp {
       });
     });
     socket.on('error', (err) => this.options.log.warn('wall clock socket error', { code: 'ERR_DVBCSS_WC_SOCKET', error: err.message }));
-    return socket.address().port;
+    this.boundPort = socket.address().port;
+    return this.boundPort;
   }
 
   port(): number {
-    return this.socket?.address().port ?? 0;
+    return this.socket === undefined ? 0 : this.boundPort;
   }
 
-  /** Nothing to forget: `allow` is asked for every datagram (the adapter caches its answers). */
   forgetDecisions(): void {
-    // The adapter clears its own cache on a registry change.
+    this.decisions.clear();
   }
 
   async stop(): Promise<void> {
@@ -75,7 +81,7 @@ export class WallClockUdpServer implements WallClockUdp {
       this.counters.ignored++;
       return;
     }
-    if (!this.options.allow(rinfo.address)) {
+    if (!this.allowed(rinfo.address)) {
       this.counters.refused++;
       return;
     }
@@ -94,5 +100,15 @@ export class WallClockUdpServer implements WallClockUdp {
         });
       }
     });
+  }
+
+  private allowed(address: string): boolean {
+    const now = this.options.clock.now();
+    const cached = this.decisions.get(address);
+    if (cached !== undefined && cached.until > now) return cached.allowed;
+    const allowed = this.options.allow(address);
+    if (this.decisions.size >= DECISION_CACHE_MAX) this.decisions.clear();
+    this.decisions.set(address, { allowed, until: now + WC_DECISION_TTL_MS });
+    return allowed;
   }
 }

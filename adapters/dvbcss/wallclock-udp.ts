@@ -9,6 +9,12 @@ import type { WallClockParameters } from './wallclock-responder.js';
 import { WallClockUdpServer } from './wallclock-server.js';
 
 export const WC_RESPONDERS = ['auto', 'native', 'js'] as const;
+
+/**
+ * How long a source address's registry decision is reused by either responder (UDP has no
+ * handshake, so the registry is asked per address, not per packet); cleared on any registry change.
+ */
+export const WC_DECISION_TTL_MS = 10_000;
 export type WcResponderChoice = (typeof WC_RESPONDERS)[number];
 
 export interface WallClockUdpOptions {
@@ -17,7 +23,7 @@ export interface WallClockUdpOptions {
   readonly host: string;
   readonly port: number;
   readonly parameters: WallClockParameters;
-  /** Whether requests from this address are answered (device registry, cached). */
+  /** Whether requests from this address are answered (the device registry; the responder caches it). */
   readonly allow: (address: string) => boolean;
 }
 
@@ -35,6 +41,7 @@ export interface WallClockUdp {
   readonly counters: WallClockUdpCounters;
   /** Binds; resolves with the bound port. */
   start(): Promise<number>;
+  /** The bound port (0 before start). */
   port(): number;
   /** The device registry changed: ask it again for every address. */
   forgetDecisions(): void;

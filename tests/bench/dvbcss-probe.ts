@@ -17,8 +17,8 @@ import { createSocket } from 'node:dgram';
 import clocks from 'dvbcss-clocks';
 import protocols from 'dvbcss-protocols';
 import { WebSocket } from 'ws';
-import { encodeWcPacket, WC_TYPE } from '../../adapters/dvbcss/wallclock-codec.js';
 import { HrtimeClock } from '../support/dvbcss/hr-clock.js';
+import { wcRequest } from '../support/dvbcss/wc-request.js';
 import { measureClientPrecision, WcMeter, type MeterSample } from './dvbcss-wc-meter.js';
 
 interface ProbeArgs {
@@ -37,11 +37,6 @@ const SELECTOR = 'tag:rd.bbc.co.uk,2015-12-08:dvb:css:timeline:simple-elapsed-ti
 const args = JSON.parse(process.argv[2] ?? '{}') as ProbeArgs;
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const hr = (): bigint => process.hrtime.bigint();
-
-function request(seq: number): Buffer {
-  const zero = { seconds: 0, nanoseconds: 0 };
-  return encodeWcPacket({ version: 0, type: WC_TYPE.request, precisionLog2: 0, maxFreqError: 0, originate: { seconds: seq, nanoseconds: 0 }, receive: zero, transmit: zero });
-}
 
 interface ProbeWallClock {
   readonly wallClock: InstanceType<typeof clocks.CorrelatedClock>;
@@ -115,7 +110,7 @@ async function wcRoundTrips(port: number, count: number, rate: number): Promise<
   for (let i = 1; i <= warmup + count; i++) {
     const due = start + BigInt(Math.round((i * 1e9) / rate));
     while (hr() < due) await immediate();
-    const q = request(i);
+    const q = wcRequest(i);
     sent.set(i, hr());
     socket.send(q);
   }

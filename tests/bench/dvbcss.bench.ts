@@ -11,35 +11,28 @@ import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { encodeWcPacket, WC_TYPE } from '../../adapters/dvbcss/wallclock-codec.js';
+import { decodeWcPacket } from '../../adapters/dvbcss/wallclock-codec.js';
 import { session } from '../support/dvbcss/playback-double.js';
 import { startDvbcss, type StartedDvbcss } from '../support/dvbcss/start-dvbcss.js';
+import { wcRequest } from '../support/dvbcss/wc-request.js';
 import { close, delay, record } from '../support/dvbcss/ws-helpers.js';
 import { startReferenceTv, type ReferenceTv } from './dvbcss-reference.js';
+import { quantile } from './stats.js';
 import type { BenchResult } from './types.js';
 
 const SELECTOR = 'tag:rd.bbc.co.uk,2015-12-08:dvb:css:timeline:simple-elapsed-time:1000';
 const hr = (): bigint => process.hrtime.bigint();
-
-function quantile(values: readonly number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
-}
-
-function request(seq: number): Buffer {
-  const zero = { seconds: 0, nanoseconds: 0 };
-  return encodeWcPacket({ version: 0, type: WC_TYPE.request, precisionLog2: 0, maxFreqError: 0, originate: { seconds: seq, nanoseconds: 0 }, receive: zero, transmit: zero });
-}
 
 /** What the adapter's wall clock declares (precision, mfe), read from one of its replies. */
 async function declaredWc(port: number): Promise<{ precisionLog2: number; maxFreqError: number }> {
   const socket = createSocket('udp4');
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
   const reply = new Promise<Buffer>((resolve) => socket.once('message', resolve));
-  socket.send(request(1), port, '127.0.0.1');
-  const m = await reply;
+  socket.send(wcRequest(1), port, '127.0.0.1');
+  const packet = decodeWcPacket(await reply);
   socket.close();
-  return { precisionLog2: m.readInt8(2), maxFreqError: m.readUInt32BE(4) };
+  if (packet === undefined) throw new Error('the wall clock sent a malformed reply');
+  return { precisionLog2: packet.precisionLog2, maxFreqError: packet.maxFreqError };
 }
 
 /** Alternates halves between the reference and the adapter so load swings hit both alike. */

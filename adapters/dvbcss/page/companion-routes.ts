@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   SidecarError,
+  escapeHtml,
   type DeviceContext,
   type DeviceIdentity,
   type DeviceResolution,
@@ -22,7 +23,8 @@ import {
   type RequestHandler,
 } from '../../../plugin/index.js';
 import type { DvbcssDeviceSettings } from '../config.js';
-import { companionPage, escapeHtml } from './companion-html.js';
+import { requestIdentity } from '../device-identity.js';
+import { companionPage } from './companion-html.js';
 import { encodeQr, qrToSvg } from './qr-code.js';
 
 export interface CompanionRoutesOptions {
@@ -99,7 +101,7 @@ export function createCompanionRoutes(options: CompanionRoutesOptions): RequestH
 
   return (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new SidecarError('ERR_DVBCSS_HTTP_METHOD', 'invalid-argument', 'the companion page answers GET and HEAD only');
-    const resolution = options.resolve(identityOf(req, ctx));
+    const resolution = options.resolve(requestIdentity(ctx.remoteAddress, req.headers));
     if (resolution.status !== 'allowed') {
       const reason = resolution.status === 'held' ? 'This device is waiting for approval in the Jellybridge admin UI.' : 'This device may not use DVB-CSS companion sync.';
       send(req, res, 403, 'text/html; charset=utf-8', `<!doctype html><meta charset="utf-8"><title>Not allowed</title><p>${escapeHtml(reason)}</p>`);
@@ -144,11 +146,3 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, type: s
   res.end(req.method === 'HEAD' ? undefined : bytes);
 }
 
-function identityOf(req: IncomingMessage, ctx: RequestContext): DeviceIdentity {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  const userAgent = req.headers['user-agent'];
-  return { ip: ctx.remoteAddress, key: ctx.remoteAddress, headers, ...(userAgent === undefined ? {} : { userAgent }) };
-}

@@ -3,17 +3,13 @@ import { createSocket, type Socket } from 'node:dgram';
 import clocks from 'dvbcss-clocks';
 import protocols from 'dvbcss-protocols';
 import { WebSocket } from 'ws';
-import { buildWcResponse, decodeWcPacket, encodeMaxFreqError, encodeWcPacket, timevalueToNs, WC_TYPE } from '../../../adapters/dvbcss/wallclock-codec.js';
+import { buildWcResponse, decodeWcPacket, encodeMaxFreqError, timevalueToNs, WC_TYPE } from '../../../adapters/dvbcss/wallclock-codec.js';
 import { nativeResponderAvailability } from '../../../adapters/dvbcss/wallclock-native.js';
 import { systemClock } from '../../../plugin/util/clock.js';
 import { HrtimeClock } from '../../support/dvbcss/hr-clock.js';
 import { startDvbcss, type StartedDvbcss } from '../../support/dvbcss/start-dvbcss.js';
+import { wcRequest } from '../../support/dvbcss/wc-request.js';
 import { close, delay, eventually } from '../../support/dvbcss/ws-helpers.js';
-
-function request(seconds: number, nanoseconds: number): Buffer {
-  const zero = { seconds: 0, nanoseconds: 0 };
-  return encodeWcPacket({ version: 0, type: WC_TYPE.request, precisionLog2: 0, maxFreqError: 0, originate: { seconds, nanoseconds }, receive: zero, transmit: zero });
-}
 
 async function udpClient(): Promise<{ socket: Socket; received: Buffer[] }> {
   const socket = createSocket('udp4');
@@ -56,7 +52,7 @@ describe('dvbcss CSS-WC servers', function () {
       const c = await udpClient();
       sockets.push(c.socket);
       const before = process.hrtime.bigint();
-      c.socket.send(request(1, 500_000_000), css.wcPort, '127.0.0.1');
+      c.socket.send(wcRequest(1, 500_000_000), css.wcPort, '127.0.0.1');
       await eventually(() => c.received.length === 1, 3000, 'reply');
       await delay(50);
       assert.equal(c.received.length, 1);
@@ -79,7 +75,7 @@ describe('dvbcss CSS-WC servers', function () {
     it('sends exactly the bytes the codec builds for its t2 and t3', async () => {
       const c = await udpClient();
       sockets.push(c.socket);
-      const req = request(0x01020304, 0x05060708);
+      const req = wcRequest(0x01020304, 0x05060708);
       req.fill(0xee, 16, 32); // receive/transmit of a request are not echoed
       c.socket.send(req, css.wcPort, '127.0.0.1');
       await eventually(() => c.received.length === 1, 3000, 'reply');
@@ -92,7 +88,7 @@ describe('dvbcss CSS-WC servers', function () {
     it('echoes the originate field verbatim, nanoseconds ≥ 1e9 included', async () => {
       const c = await udpClient();
       sockets.push(c.socket);
-      const req = request(0xaabbccdd, 0xeeff1122);
+      const req = wcRequest(0xaabbccdd, 0xeeff1122);
       c.socket.send(req, css.wcPort, '127.0.0.1');
       await eventually(() => c.received.length === 1, 3000, 'reply');
       assert.equal(c.received[0]!.subarray(8, 16).toString('hex'), 'aabbccddeeff1122');
@@ -101,15 +97,15 @@ describe('dvbcss CSS-WC servers', function () {
     it('ignores garbage of every shape and keeps answering', async () => {
       const c = await udpClient();
       sockets.push(c.socket);
-      const version1 = request(1, 1);
+      const version1 = wcRequest(1, 1);
       version1[0] = 1;
-      const response = request(1, 1);
+      const response = wcRequest(1, 1);
       response[1] = 1;
-      const followUp = request(1, 1);
+      const followUp = wcRequest(1, 1);
       followUp[1] = 3;
       const garbage = [Buffer.alloc(0), Buffer.alloc(1), Buffer.alloc(16, 0xff), Buffer.alloc(31), Buffer.alloc(33), Buffer.alloc(1400, 7), version1, response, followUp];
       for (const g of garbage) c.socket.send(g, css.wcPort, '127.0.0.1');
-      c.socket.send(request(9, 9), css.wcPort, '127.0.0.1');
+      c.socket.send(wcRequest(9, 9), css.wcPort, '127.0.0.1');
       await eventually(() => c.received.length >= 1, 3000, 'reply after garbage');
       await delay(50);
       assert.equal(c.received.length, 1);
@@ -121,14 +117,14 @@ describe('dvbcss CSS-WC servers', function () {
       css.devices.decide = () => ({ status: 'refused', reason: 'not on the list' });
       const c = await udpClient();
       sockets.push(c.socket);
-      c.socket.send(request(1, 1), css.wcPort, '127.0.0.1');
+      c.socket.send(wcRequest(1, 1), css.wcPort, '127.0.0.1');
       await delay(200);
       assert.equal(c.received.length, 0);
       assert.equal(css.adapter.health().counters['wcRefused'], 1);
       // A registry change (approval) takes effect at once.
       css.devices.decide = (identity, settings) => ({ status: 'allowed', device: { id: 'p', name: 'P', ip: identity.ip, settings } });
       css.devices.changed();
-      c.socket.send(request(1, 2), css.wcPort, '127.0.0.1');
+      c.socket.send(wcRequest(1, 2), css.wcPort, '127.0.0.1');
       await eventually(() => c.received.length === 1, 3000, 'reply after approval');
     });
 
@@ -148,13 +144,13 @@ describe('dvbcss CSS-WC servers', function () {
         const c = await udpClient();
         sockets.push(c.socket);
         // The first request from an address waits for the device registry (JS); later ones do not.
-        c.socket.send(request(1, 1), css.wcPort, '127.0.0.1');
+        c.socket.send(wcRequest(1, 1), css.wcPort, '127.0.0.1');
         await eventually(() => c.received.length === 1, 3000, 'first reply');
         const sent = process.hrtime.bigint();
         // Block from the send callback (the datagram has left): a JS responder in this process
         // could not run before the block ends.
         await new Promise<void>((resolve) =>
-          c.socket.send(request(2, 2), css.wcPort, '127.0.0.1', () => {
+          c.socket.send(wcRequest(2, 2), css.wcPort, '127.0.0.1', () => {
             const blockedUntil = sent + 300_000_000n;
             while (process.hrtime.bigint() < blockedUntil) {
               // Busy: neither this process's JS nor its client handler can run.
@@ -200,7 +196,7 @@ describe('dvbcss CSS-WC servers', function () {
     it('sends type 2, then a type-3 follow-up with the same t2 and a later t3', async () => {
       const c = await udpClient();
       sockets.push(c.socket);
-      c.socket.send(request(3, 4), css.wcPort, '127.0.0.1');
+      c.socket.send(wcRequest(3, 4), css.wcPort, '127.0.0.1');
       await eventually(() => c.received.length === 2, 3000, 'response and follow-up');
       const [a, b] = c.received.map((m) => decodeWcPacket(m)!);
       assert.equal(a!.type, WC_TYPE.responseWithFollowUp);
@@ -208,6 +204,21 @@ describe('dvbcss CSS-WC servers', function () {
       assert.deepEqual(a!.receive, b!.receive);
       assert.deepEqual(b!.originate, { seconds: 3, nanoseconds: 4 });
       assert.ok(timevalueToNs(b!.transmit) >= timevalueToNs(a!.transmit));
+    });
+  });
+
+  describe('native addon', () => {
+    it('throws a TypeError, not undefined, for a call without a handle or with a closed one', function () {
+      if (!native.available) {
+        skipWithoutNative(this, 'native');
+        return;
+      }
+      const { binding } = native;
+      assert.throws(() => binding.port(undefined as never), (e: Error & { code?: string }) => e instanceof TypeError && e.code === 'EINVAL');
+      const handle = binding.open({ address: '127.0.0.1', port: 0, precisionLog2: -20, maxFreqError: 0, followUp: false, verdictTtlMs: 1 }, () => undefined);
+      binding.close(handle);
+      assert.throws(() => binding.port(handle), (e: Error & { code?: string }) => e.code === 'ECLOSED');
+      assert.deepEqual(binding.counters(handle), { requests: 0, ignored: 0, refused: 0, sendErrors: 0, overflow: 0 });
     });
   });
 
@@ -221,7 +232,7 @@ describe('dvbcss CSS-WC servers', function () {
       assert.match(css.adapter.health().detail, /\(js responder\)/);
       const c = await udpClient();
       sockets.push(c.socket);
-      c.socket.send(request(1, 1), css.wcPort, '127.0.0.1');
+      c.socket.send(wcRequest(1, 1), css.wcPort, '127.0.0.1');
       await eventually(() => c.received.length === 1, 3000, 'reply');
       const t2 = timevalueToNs(decodeWcPacket(c.received[0]!)!.receive);
       assert.ok(t2 > process.hrtime.bigint() + 9_000_000_000n, 'stamped with the adapter clock');
@@ -268,7 +279,7 @@ describe('dvbcss CSS-WC servers', function () {
       ws.send(Buffer.alloc(16));
       ws.send('{"v":0,"t":1,"otvs":1,"otvn":1}');
       ws.send('garbage');
-      ws.send(request(5, 6));
+      ws.send(wcRequest(5, 6));
       await eventually(() => replies.length === 1, 3000, 'reply');
       await delay(50);
       assert.equal(replies.length, 1);

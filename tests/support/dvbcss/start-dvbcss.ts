@@ -92,7 +92,13 @@ export async function startDvbcss(options: { config?: Record<string, unknown>; d
     server: { serverId, serverName: 'Test', version: '0.0.0' },
   };
   const adapter = dvbcssAdapter.create(context);
-  await adapter.start();
+  try {
+    await adapter.start();
+  } catch (error) {
+    // As the app does: a partial start may hold sockets.
+    await adapter.stop();
+    throw error;
+  }
   const ports = adapter.health().ports ?? {};
   const wsPort = ports['ws'] ?? 0;
   const wcPort = ports['wc'] ?? 0;

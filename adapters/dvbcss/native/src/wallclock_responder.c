@@ -37,7 +37,7 @@
 #error "the native wall-clock responder is Linux-only; the adapter falls back to its JS responder"
 #endif
 
-enum { WC_LEN = 32, VERDICT_SLOTS = 4096, VERDICT_MAX_FILL = 3072, DEFERRED_QUEUE_MAX = 256 };
+enum { WC_LEN = 32, VERDICT_SLOTS = 4096, VERDICT_MAX_FILL = 3072, DEFERRED_QUEUE_MAX = 256, DRAIN_MAX = 64 };
 enum { WC_REQUEST = 0, WC_RESPONSE = 1, WC_RESPONSE_WITH_FOLLOW_UP = 2, WC_FOLLOW_UP = 3 };
 
 /* Longest plausible delay between the kernel's receive stamp and our clock reads; beyond it (a
@@ -149,11 +149,14 @@ static int verdict_lookup(responder_t *r, uint8_t family, const uint8_t addr[16]
   return -1;
 }
 
+/* Caller holds the lock. */
+static void verdicts_clear(responder_t *r) {
+  memset(r->verdicts, 0, sizeof r->verdicts);
+  r->verdict_count = 0;
+}
+
 static void verdict_store(responder_t *r, uint8_t family, const uint8_t addr[16], int allowed, int64_t until) {
-  if (r->verdict_count >= VERDICT_MAX_FILL) {
-    memset(r->verdicts, 0, sizeof r->verdicts);
-    r->verdict_count = 0;
-  }
+  if (r->verdict_count >= VERDICT_MAX_FILL) verdicts_clear(r);
   for (size_t i = slot_of(family, addr), n = 0; n < VERDICT_SLOTS; i = (i + 1) % VERDICT_SLOTS, n++) {
     verdict_t *v = &r->verdicts[i];
     if (v->used && !(v->family == family && memcmp(v->addr, addr, 16) == 0)) continue;
@@ -251,8 +254,9 @@ static void *receive_loop(void *arg) {
     }
     if (fds[1].revents) break;
     if (!(fds[0].revents & POLLIN)) continue;
-    /* Drain what is queued before polling again. */
-    for (;;) {
+    /* Drain what is queued, at most DRAIN_MAX at a time, so a flood cannot keep the thread from
+     * seeing the stop request in poll(). */
+    for (int drained = 0; drained < DRAIN_MAX; drained++) {
       uint8_t buf[64];
       struct sockaddr_storage from;
       char control[128];
@@ -273,6 +277,13 @@ static napi_value throw_errno(napi_env env, const char *what, int err) {
   snprintf(message, sizeof message, "%s: %s", what, strerror(err));
   const char *code = err == EADDRINUSE ? "EADDRINUSE" : err == EACCES ? "EACCES" : err == EADDRNOTAVAIL ? "EADDRNOTAVAIL" : err == EINVAL ? "EINVAL" : "ENATIVE";
   napi_throw_error(env, code, message);
+  return NULL;
+}
+
+static napi_value throw_bad_arguments(napi_env env, const char *signature) {
+  char message[160];
+  snprintf(message, sizeof message, "%s: bad arguments", signature);
+  napi_throw_type_error(env, "EINVAL", message);
   return NULL;
 }
 
@@ -329,7 +340,7 @@ static void finalize_tsfn(napi_env env, void *data, void *hint) {
   if (r->handle_finalized) free_responder(r);
 }
 
-/* Runs on the JS thread: onUnknown(sender: Buffer, address: string, port: number, request: Buffer, t2: bigint). */
+/* Runs on the JS thread: onUnknown(sender: Buffer, address: string, request: Buffer, t2: bigint). */
 static void call_on_unknown(napi_env env, napi_value callback, void *context, void *data) {
   (void)context;
   deferred_t *d = data;
@@ -338,35 +349,29 @@ static void call_on_unknown(napi_env env, napi_value callback, void *context, vo
     return;
   }
   char text[INET6_ADDRSTRLEN] = "";
-  unsigned port = 0;
-  if (d->from.ss_family == AF_INET) {
-    const struct sockaddr_in *in = (const struct sockaddr_in *)&d->from;
-    inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
-    port = ntohs(in->sin_port);
-  } else {
-    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&d->from;
-    inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
-    port = ntohs(in6->sin6_port);
-  }
-  napi_value argv[5], undefined;
+  if (d->from.ss_family == AF_INET) inet_ntop(AF_INET, &((const struct sockaddr_in *)&d->from)->sin_addr, text, sizeof text);
+  else inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)&d->from)->sin6_addr, text, sizeof text);
+  napi_value argv[4], undefined;
   void *bytes;
   if (napi_create_buffer_copy(env, d->from_len, &d->from, &bytes, &argv[0]) == napi_ok &&
-      napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &argv[1]) == napi_ok && napi_create_uint32(env, port, &argv[2]) == napi_ok &&
-      napi_create_buffer_copy(env, WC_LEN, d->packet, &bytes, &argv[3]) == napi_ok && napi_create_bigint_int64(env, d->t2, &argv[4]) == napi_ok &&
+      napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &argv[1]) == napi_ok &&
+      napi_create_buffer_copy(env, WC_LEN, d->packet, &bytes, &argv[2]) == napi_ok && napi_create_bigint_int64(env, d->t2, &argv[3]) == napi_ok &&
       napi_get_undefined(env, &undefined) == napi_ok) {
-    napi_call_function(env, undefined, callback, 5, argv, NULL);
+    napi_call_function(env, undefined, callback, 4, argv, NULL);
   }
   free(d);
 }
 
-static responder_t *unwrap(napi_env env, napi_value value) {
+/* Reads `n` arguments (missing ones are undefined) and the responder handle in argv[0]; throws
+ * and returns NULL when argv[0] is not a handle, or is closed unless `allow_closed`. */
+static responder_t *responder_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv, int allow_closed) {
   void *data = NULL;
-  if (napi_get_value_external(env, value, &data) != napi_ok || data == NULL) {
+  if (napi_get_cb_info(env, info, &n, argv, NULL, NULL) != napi_ok || napi_get_value_external(env, argv[0], &data) != napi_ok || data == NULL) {
     napi_throw_type_error(env, "EINVAL", "not a wall-clock responder handle");
     return NULL;
   }
   responder_t *r = data;
-  if (r->closed) {
+  if (r->closed && !allow_closed) {
     napi_throw_error(env, "ECLOSED", "wall-clock responder is closed");
     return NULL;
   }
@@ -378,81 +383,99 @@ static int get_int_property(napi_env env, napi_value object, const char *name, i
   return napi_get_named_property(env, object, name, &v) == napi_ok && napi_get_value_int64(env, v, out) == napi_ok;
 }
 
+static int get_bool_property(napi_env env, napi_value object, const char *name, bool *out) {
+  napi_value v;
+  return napi_get_named_property(env, object, name, &v) == napi_ok && napi_get_value_bool(env, v, out) == napi_ok;
+}
+
 static int get_string_property(napi_env env, napi_value object, const char *name, char *out, size_t size) {
   napi_value v;
   size_t len;
   return napi_get_named_property(env, object, name, &v) == napi_ok && napi_get_value_string_utf8(env, v, out, size, &len) == napi_ok;
 }
 
+/* An IP literal and port → a bindable address; 0 when `address` is not a literal. */
+static socklen_t bind_address(const char *address, uint16_t port, struct sockaddr_storage *out) {
+  memset(out, 0, sizeof *out);
+  struct sockaddr_in *in = (struct sockaddr_in *)out;
+  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
+  if (inet_pton(AF_INET, address, &in->sin_addr) == 1) {
+    in->sin_family = AF_INET;
+    in->sin_port = htons(port);
+    return sizeof *in;
+  }
+  if (inet_pton(AF_INET6, address, &in6->sin6_addr) == 1) {
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(port);
+    return sizeof *in6;
+  }
+  return 0;
+}
+
+/* A bound, timestamping socket (dual-stack for IPv6, like Node's udp6 sockets); -1 with errno
+ * and the failing step in `*step`. */
+static int open_socket(const struct sockaddr_storage *bind_to, socklen_t bind_len, const char **step) {
+  int one = 1, zero = 0;
+  int fd = socket(bind_to->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  *step = "socket";
+  if (fd < 0) return -1;
+  if (bind_to->ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0) *step = "IPV6_V6ONLY";
+  else if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0) *step = "SO_TIMESTAMPNS";
+  else if (bind(fd, (const struct sockaddr *)bind_to, bind_len) != 0) *step = "bind";
+  else return fd;
+  int err = errno;
+  close(fd);
+  errno = err;
+  return -1;
+}
+
 /* open({ address, port, precisionLog2, maxFreqError, followUp, verdictTtlMs }, onUnknown) → handle.
  * `address` must be an IP literal (the JS side resolves names first). */
 static napi_value responder_open(napi_env env, napi_callback_info info) {
   size_t argc = 2;
-  napi_value argv[2];
+  napi_value argv[2], name, handle;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char address[INET6_ADDRSTRLEN + 1];
-  int64_t port, precision, mfe, ttl_ms, follow_up;
-  napi_value follow_up_value;
-  bool follow_up_bool = false;
-  if (argc < 2 || !get_string_property(env, argv[0], "address", address, sizeof address) || !get_int_property(env, argv[0], "port", &port) ||
+  int64_t port, precision, mfe, ttl_ms;
+  bool follow_up;
+  if (!get_string_property(env, argv[0], "address", address, sizeof address) || !get_int_property(env, argv[0], "port", &port) ||
       !get_int_property(env, argv[0], "precisionLog2", &precision) || !get_int_property(env, argv[0], "maxFreqError", &mfe) ||
-      !get_int_property(env, argv[0], "verdictTtlMs", &ttl_ms) || napi_get_named_property(env, argv[0], "followUp", &follow_up_value) != napi_ok ||
-      napi_get_value_bool(env, follow_up_value, &follow_up_bool) != napi_ok) {
-    napi_throw_type_error(env, "EINVAL", "open(options, onUnknown): bad options");
-    return NULL;
+      !get_int_property(env, argv[0], "verdictTtlMs", &ttl_ms) || !get_bool_property(env, argv[0], "followUp", &follow_up)) {
+    return throw_bad_arguments(env, "open(options, onUnknown)");
   }
-  follow_up = follow_up_bool;
   if (port < 0 || port > 65535 || precision < -128 || precision > 127 || mfe < 0 || mfe > 0xffffffffLL || ttl_ms < 0) {
     napi_throw_range_error(env, "EINVAL", "open(options, onUnknown): option out of range");
     return NULL;
   }
-
   struct sockaddr_storage bind_to;
-  socklen_t bind_len;
-  memset(&bind_to, 0, sizeof bind_to);
-  struct sockaddr_in *in = (struct sockaddr_in *)&bind_to;
-  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&bind_to;
-  if (inet_pton(AF_INET, address, &in->sin_addr) == 1) {
-    in->sin_family = AF_INET;
-    in->sin_port = htons((uint16_t)port);
-    bind_len = sizeof *in;
-  } else if (inet_pton(AF_INET6, address, &in6->sin6_addr) == 1) {
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons((uint16_t)port);
-    bind_len = sizeof *in6;
-  } else {
+  socklen_t bind_len = bind_address(address, (uint16_t)port, &bind_to);
+  if (bind_len == 0) {
     napi_throw_type_error(env, "EINVAL", "open: address is not an IP literal");
     return NULL;
   }
+  CHECK(napi_create_string_utf8(env, "dvbcss wall clock", NAPI_AUTO_LENGTH, &name));
 
   responder_t *r = calloc(1, sizeof *r);
   if (r == NULL) return throw_errno(env, "calloc", ENOMEM);
   r->precision_log2 = (int8_t)precision;
   r->max_freq_error = (uint32_t)mfe;
-  r->follow_up = (int)follow_up;
+  r->follow_up = follow_up;
   r->verdict_ttl_ns = ttl_ms * 1000000LL;
   pthread_mutex_init(&r->lock, NULL);
-  r->fd = socket(bind_to.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  r->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  int one = 1, zero = 0, err = 0;
-  const char *step = "socket";
-  if (r->fd < 0 || r->stop_fd < 0) err = errno;
-  /* Dual-stack like Node's udp6 sockets, so an IPv6 bind also answers IPv4-mapped peers. */
-  if (!err && bind_to.ss_family == AF_INET6 && setsockopt(r->fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0) err = errno, step = "IPV6_V6ONLY";
-  if (!err && setsockopt(r->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0) err = errno, step = "SO_TIMESTAMPNS";
-  if (!err && bind(r->fd, (struct sockaddr *)&bind_to, bind_len) != 0) err = errno, step = "bind";
-  if (err) {
-    if (r->fd >= 0) close(r->fd);
-    if (r->stop_fd >= 0) close(r->stop_fd);
-    pthread_mutex_destroy(&r->lock);
-    free(r);
+  const char *step;
+  r->fd = open_socket(&bind_to, bind_len, &step);
+  int err = errno;
+  if (r->fd >= 0) {
+    r->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    err = errno, step = "eventfd";
+    if (r->stop_fd < 0) close(r->fd);
+  }
+  if (r->fd < 0 || r->stop_fd < 0) {
+    free_responder(r);
     char what[128];
     snprintf(what, sizeof what, "%s %s:%d", step, address, (int)port);
     return throw_errno(env, what, err);
   }
-
-  napi_value name, handle;
-  CHECK(napi_create_string_utf8(env, "dvbcss wall clock", NAPI_AUTO_LENGTH, &name));
   if (napi_create_threadsafe_function(env, argv[1], NULL, name, DEFERRED_QUEUE_MAX, 1, r, finalize_tsfn, NULL, call_on_unknown, &r->on_unknown) != napi_ok) {
     close(r->fd);
     close(r->stop_fd);
@@ -477,10 +500,8 @@ static napi_value responder_open(napi_env env, napi_callback_info info) {
 
 /* port(handle) → the bound port. */
 static napi_value responder_port(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1], result;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  responder_t *r = argc < 1 ? NULL : unwrap(env, argv[0]);
+  responder_t *r = responder_args(env, info, 1, argv, 0);
   if (r == NULL) return NULL;
   struct sockaddr_storage bound;
   socklen_t len = sizeof bound;
@@ -502,10 +523,8 @@ static int get_sender(napi_env env, napi_value value, struct sockaddr_storage *o
 
 /* answer(handle, sender, request, t2): replies to a deferred request JS has allowed. */
 static napi_value responder_answer(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  responder_t *r = argc < 4 ? NULL : unwrap(env, argv[0]);
+  responder_t *r = responder_args(env, info, 4, argv, 0);
   if (r == NULL) return NULL;
   struct sockaddr_storage to;
   socklen_t to_len;
@@ -515,8 +534,7 @@ static napi_value responder_answer(napi_env env, napi_callback_info info) {
   bool lossless;
   if (!get_sender(env, argv[1], &to, &to_len) || napi_get_buffer_info(env, argv[2], &request, &request_len) != napi_ok || request_len != WC_LEN ||
       napi_get_value_bigint_int64(env, argv[3], &t2, &lossless) != napi_ok) {
-    napi_throw_type_error(env, "EINVAL", "answer(handle, sender, request, t2): bad arguments");
-    return NULL;
+    return throw_bad_arguments(env, "answer(handle, sender, request, t2)");
   }
   atomic_fetch_add(&r->requests, 1);
   send_reply(r, request, t2, (struct sockaddr *)&to, to_len);
@@ -525,18 +543,15 @@ static napi_value responder_answer(napi_env env, napi_callback_info info) {
 
 /* setVerdict(handle, sender, allowed): caches the registry's decision for the sender's address. */
 static napi_value responder_set_verdict(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  responder_t *r = argc < 3 ? NULL : unwrap(env, argv[0]);
+  responder_t *r = responder_args(env, info, 3, argv, 0);
   if (r == NULL) return NULL;
   struct sockaddr_storage from;
   socklen_t len;
   bool allowed;
   uint8_t family, addr[16];
   if (!get_sender(env, argv[1], &from, &len) || napi_get_value_bool(env, argv[2], &allowed) != napi_ok || !address_of(&from, &family, addr)) {
-    napi_throw_type_error(env, "EINVAL", "setVerdict(handle, sender, allowed): bad arguments");
-    return NULL;
+    return throw_bad_arguments(env, "setVerdict(handle, sender, allowed)");
   }
   if (!allowed) atomic_fetch_add(&r->refused, 1);
   pthread_mutex_lock(&r->lock);
@@ -547,14 +562,11 @@ static napi_value responder_set_verdict(napi_env env, napi_callback_info info) {
 
 /* clearVerdicts(handle): the device registry changed. */
 static napi_value responder_clear_verdicts(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  responder_t *r = argc < 1 ? NULL : unwrap(env, argv[0]);
+  responder_t *r = responder_args(env, info, 1, argv, 0);
   if (r == NULL) return NULL;
   pthread_mutex_lock(&r->lock);
-  memset(r->verdicts, 0, sizeof r->verdicts);
-  r->verdict_count = 0;
+  verdicts_clear(r);
   pthread_mutex_unlock(&r->lock);
   return NULL;
 }
@@ -564,12 +576,10 @@ static int set_counter(napi_env env, napi_value object, const char *name, atomic
   return napi_create_double(env, (double)atomic_load(counter), &v) == napi_ok && napi_set_named_property(env, object, name, v) == napi_ok;
 }
 
-/* counters(handle) → { requests, ignored, refused, sendErrors, overflow }. */
+/* counters(handle) → { requests, ignored, refused, sendErrors, overflow } (also after close). */
 static napi_value responder_counters(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1], result;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  responder_t *r = argc < 1 ? NULL : unwrap(env, argv[0]);
+  responder_t *r = responder_args(env, info, 1, argv, 1);
   if (r == NULL) return NULL;
   CHECK(napi_create_object(env, &result));
   if (!set_counter(env, result, "requests", &r->requests) || !set_counter(env, result, "ignored", &r->ignored) ||
@@ -583,15 +593,9 @@ static napi_value responder_counters(napi_env env, napi_callback_info info) {
 
 /* close(handle): stops and joins the thread, closes the socket. Idempotent. */
 static napi_value responder_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  void *data = NULL;
-  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok || data == NULL) {
-    napi_throw_type_error(env, "EINVAL", "not a wall-clock responder handle");
-    return NULL;
-  }
-  stop_responder(data);
+  responder_t *r = responder_args(env, info, 1, argv, 1);
+  if (r != NULL) stop_responder(r);
   return NULL;
 }
 
