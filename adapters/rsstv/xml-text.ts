@@ -2,9 +2,6 @@
  * Text hygiene for the XML and HTML we emit. Pure.
  */
 
-// HTML escaping is the core's; re-exported so the adapter's pages take all escaping from here.
-export { escapeHtml } from '../../plugin/index.js';
-
 /** Characters XML 1.0 does not allow (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/F). */
 // eslint-disable-next-line no-control-regex
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

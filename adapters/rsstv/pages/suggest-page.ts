@@ -3,7 +3,7 @@
  * plus one static script. No inline script or style, so the page runs under a strict CSP; the
  * script builds every node with textContent, so guide titles and notes cannot inject markup.
  */
-import { escapeHtml } from '../xml-text.js';
+import { escapeHtml } from '../../../plugin/index.js';
 import { EL_HELPER_JS } from './style.js';
 
 export function suggestPageHtml(options: { readonly friendName: string; readonly csrfToken: string; readonly assetBase: string; readonly guideDays: number }): string {

@@ -10,7 +10,7 @@ import type { AdapterDevices, Clock, RequestContext } from '../../../plugin/inde
 import { formatRfc822 } from '../../../plugin/index.js';
 import type { RsstvDeviceSettings } from '../config.js';
 import { methodNotAllowed, sendError } from '../http-util.js';
-import type { RsstvStore } from '../store/rsstv-store.js';
+import { inviteState, type RsstvStore } from '../store/rsstv-store.js';
 import { deriveToken, sameSecret } from '../store/tokens.js';
 import type { FeedService } from './feed-service.js';
 
@@ -68,7 +68,7 @@ export function handleFeed(deps: FeedRouteDeps, parts: readonly string[], req: I
     const token = (parts[1] ?? '').replace(/\.(xml|rss)$/, '');
     const now = deps.clock.now();
     if (invite === undefined || !sameSecret(token, friendFeedToken(secret, invite.id))) return notFound();
-    if (invite.revoked_at !== null || (invite.expires_at !== null && Date.parse(invite.expires_at) <= now)) return notFound();
+    if (inviteState(invite, now) !== 'active') return notFound();
     inviteId = invite.id;
     friendName = invite.name;
   } else {

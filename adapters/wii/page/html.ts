@@ -3,11 +3,7 @@
  * screen, big link targets for the Wii Remote pointer, plain HTML 4 with inline CSS and no
  * script. Pure: data in, strings out.
  */
-import type { Folder, LibraryEntry, MediaItem } from '../../../plugin/index.js';
-import { escapeHtml } from '../../../plugin/index.js';
-
-// Re-exported so callers take all page helpers from this module.
-export { escapeHtml };
+import { escapeHtml, type Folder, type LibraryEntry, type MediaItem } from '../../../plugin/index.js';
 
 /** Wii Internet Channel user agents contain "Nintendo Wii" (Opera/9.30 (Nintendo Wii; U; ; 3642; en)). */
 export function isWiiUserAgent(userAgent: string | undefined): boolean {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { escapeHtml, flashVars, formatClock, formatRuntime, isWiiUserAgent, itemPage, playerEmbed, startOffsets } from '../../../../../adapters/wii/page/html.js';
+import { escapeHtml } from '../../../../../plugin/util/html.js';
+import { flashVars, formatClock, formatRuntime, isWiiUserAgent, itemPage, playerEmbed, startOffsets } from '../../../../../adapters/wii/page/html.js';
 import type { MediaItem } from '../../../../../plugin/index.js';
 
 const item: MediaItem = {
