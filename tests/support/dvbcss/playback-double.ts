@@ -2,6 +2,7 @@
  * Test doubles for the DVB-CSS adapter's unit and server tests: a PlaybackFacade fed by the
  * test (standing in for the core's Jellyfin-backed facade), a manual clock, and session builders.
  */
+import { testItem } from '../library-fixtures.js';
 import type { Clock, MediaItem, PlaybackEvent, PlaybackFacade, PlaybackSession, TimerHandle } from '../../../plugin/index.js';
 
 export class PlaybackDouble implements PlaybackFacade {
@@ -50,20 +51,7 @@ export interface SessionSpec {
 }
 
 export function mediaItem(id: string, title = `Item ${id}`): MediaItem {
-  return {
-    kind: 'item',
-    id,
-    title,
-    sortTitle: title,
-    dateCreated: '2026-01-01T00:00:00.000Z',
-    type: 'movie',
-    genres: [],
-    people: [],
-    studios: [],
-    playable: true,
-    providerIds: {},
-    durationSeconds: 3600,
-  };
+  return testItem(id, title, { durationSeconds: 3600 });
 }
 
 export function session(spec: SessionSpec): PlaybackSession {

@@ -3,24 +3,13 @@ import { Catalog } from '../../../../adapters/tivo/catalog.js';
 import { tivoConfigSchema, tivoDeviceDefaults } from '../../../../adapters/tivo/config.js';
 import { capabilitiesForTsn } from '../../../../adapters/tivo/models.js';
 import { MIME_PS } from '../../../../adapters/tivo/transfer-plan.js';
-import { SidecarError, type LibraryFacade, type MediaInfo, type MediaInput, type MediaItem, type TranscodeService } from '../../../../plugin/index.js';
+import { testItem } from '../../../support/library-fixtures.js';
+import { SidecarError, type LibraryFacade, type MediaInfo, type MediaInput, type TranscodeService } from '../../../../plugin/index.js';
 
 const settings = tivoDeviceDefaults(tivoConfigSchema.parse({}));
 const S2 = capabilitiesForTsn('540000000000001');
 
-const item: MediaItem = {
-  kind: 'item',
-  id: 'clip',
-  title: 'Clip',
-  sortTitle: 'Clip',
-  dateCreated: '2026-01-01T00:00:00Z',
-  type: 'movie',
-  genres: [],
-  people: [],
-  studios: [],
-  playable: true,
-  providerIds: {},
-};
+const item = testItem('clip', 'Clip');
 
 const probed: MediaInfo = {
   container: 'mov,mp4,m4a,3gp,3g2,mj2',

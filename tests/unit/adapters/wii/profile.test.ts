@@ -1,25 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { wiiConfigSchema, wiiDeviceDefaults } from '../../../../adapters/wii/config.js';
 import { clampPosition, wiiProfile, wiiTranscodeRequest } from '../../../../adapters/wii/profile.js';
-import type { MediaInfo, MediaInput, MediaItem } from '../../../../plugin/index.js';
+import type { MediaInfo, MediaInput } from '../../../../plugin/index.js';
+import { testItem } from '../../../support/library-fixtures.js';
 
 const settings = wiiDeviceDefaults(wiiConfigSchema.parse({}));
 const input: MediaInput = { kind: 'file', path: '/media/clip.mp4' };
 const media: MediaInfo = { container: 'mp4', sizeBytes: 1000, durationSeconds: 60, streams: [{ type: 'audio', index: 0, codec: 'aac' }] };
-const item: MediaItem = {
-  kind: 'item',
-  id: 'abc',
-  title: 'Clip',
-  sortTitle: 'Clip',
-  dateCreated: '2026-01-01T00:00:00Z',
-  type: 'movie',
-  genres: [],
-  people: [],
-  studios: [],
-  durationSeconds: 60,
-  playable: true,
-  providerIds: {},
-};
+const item = testItem('abc', 'Clip', { durationSeconds: 60 });
 
 describe('wii profile', () => {
   describe('wiiTranscodeRequest', () => {

@@ -1,14 +1,10 @@
 import { strict as assert } from 'node:assert';
-import type { Folder, LibraryEntry, ListOptions, MediaItem, Page } from '../../../../plugin/library/model.js';
+import type { LibraryEntry, ListOptions, MediaItem, Page } from '../../../../plugin/library/model.js';
+import { testFolder, testItem } from '../../../support/library-fixtures.js';
 import { matchesFilter, orderKey, pageOf, sortEntries, titleSortKey } from '../../../../plugin/library/paging.js';
 
-function item(id: string, title: string, extra: Partial<MediaItem> = {}): MediaItem {
-  return { kind: 'item', id, title, sortTitle: title, dateCreated: '2026-01-01T00:00:00.000Z', type: 'video', genres: [], people: [], studios: [], playable: true, providerIds: {}, ...extra };
-}
-
-function folder(id: string, title: string, extra: Partial<Folder> = {}): Folder {
-  return { kind: 'folder', id, title, sortTitle: title, dateCreated: '2026-01-01T00:00:00.000Z', folderType: 'folder', ...extra };
-}
+const item = (id: string, title: string, extra: Partial<MediaItem> = {}): MediaItem => testItem(id, title, { type: 'video', ...extra });
+const folder = testFolder;
 
 const ids = (entries: readonly LibraryEntry[]): string[] => entries.map((e) => e.id);
 
